@@ -1,0 +1,114 @@
+"""The output layer and its cost: a sigmoid per output with cross-entropy, or a softmax.
+
+Sigmoid output (the course's, multi-label): h = g(z(L)) and
+
+    J = -(1/m) sum_i sum_k [ y_ik log h_ik + (1 - y_ik) log(1 - h_ik) ].
+
+Softmax output (categorical, one label per example): h_ik = exp(z_ik) / sum_j exp(z_ij) and
+
+    J = -(1/m) sum_i sum_k y_ik log h_ik.
+
+Both costs are computed from z(L), not from h, so that a saturated unit (h rounded to exactly
+0 or 1) still gives the finite, correct cost instead of log(0). For y in {0, 1},
+
+    -[y log g(z) + (1 - y) log(1 - g(z))] = softplus((1 - 2y) z),   softplus(x) = log(1 + e^x),
+
+with no cancellation; the softmax term is logsumexp(z_i) - z_ic. With either pairing the error
+of the output layer is the same, delta(L) = h - y, which is why they share one interface.
+
+Regularisation adds lambda/(2m) times the sum of the squared weights, bias columns excluded.
+The functions are analytic in z (branches chosen by the real part only), so they also accept
+complex z for the complex-step check.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from .activations import sigmoid
+
+__all__ = [
+    "softplus",
+    "softmax",
+    "sigmoid_cross_entropy",
+    "softmax_cross_entropy",
+    "regularization_cost",
+    "Output",
+    "OUTPUTS",
+    "get_output",
+]
+
+
+def softplus(x):
+    """softplus(x) = log(1 + exp(x)), elementwise, without overflow for any real x."""
+    x = np.asarray(x)
+    if np.iscomplexobj(x):
+        positive = x.real > 0
+        # log(1 + e^x) = x + log(1 + e^-x): take the form whose exponent has a real part <= 0.
+        return np.where(positive, x, 0) + np.log1p(np.exp(np.where(positive, -x, x)))
+    return np.logaddexp(0.0, x)
+
+
+def softmax(z):
+    """h_k = exp(z_k) / sum_j exp(z_j) along the last axis, shifted by the (real) maximum."""
+    z = np.asarray(z)
+    e = np.exp(z - np.max(z.real, axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def sigmoid_cross_entropy(z, Y):
+    """sum_ik -[y log g(z) + (1 - y) log(1 - g(z))] = sum_ik softplus((1 - 2y) z), for y in {0, 1}.
+
+    z, Y : arrays of the same shape, (m, K) or (K,). Returns the sum (not yet divided by m).
+    """
+    return softplus((1.0 - 2.0 * Y) * z).sum()
+
+
+def softmax_cross_entropy(z, Y):
+    """sum_i [logsumexp(z_i) - z_ic] for one-hot rows Y_i (class c), along the last axis.
+
+    logsumexp(z_i) - z_ic = (max_k z_ik - z_ic) + log(1 + sum_{k != argmax} exp(z_ik - max_k z_ik));
+    leaving the largest term out of the sum keeps log1p accurate when the fit is good.
+    z, Y : arrays of the same shape, (m, K) or (K,). Returns the sum (not yet divided by m).
+    """
+    z = np.atleast_2d(z)
+    Y = np.atleast_2d(Y)
+    rows = np.arange(z.shape[0])
+    top = np.argmax(z.real, axis=1)
+    z_max = z[rows, top]
+    e = np.exp(z - z_max[:, None])
+    e[rows, top] = 0.0
+    z_label = (Y * z).sum(axis=1)
+    return ((z_max - z_label) + np.log1p(e.sum(axis=1))).sum()
+
+
+def regularization_cost(thetas, lam, m):
+    """lambda/(2m) sum_l sum_{i, j >= 1} Theta(l)_ij^2: the bias column 0 is not regularised."""
+    if lam == 0:
+        return 0.0
+    return lam / (2.0 * m) * sum((Theta[:, 1:] * Theta[:, 1:]).sum() for Theta in thetas)
+
+
+class Output(NamedTuple):
+    """An output layer: its activation h(z) and its summed cost from z, both along the last axis."""
+
+    name: str
+    h: Callable
+    cost: Callable
+
+
+OUTPUTS = {
+    "sigmoid": Output("sigmoid", sigmoid, sigmoid_cross_entropy),
+    "softmax": Output("softmax", softmax, softmax_cross_entropy),
+}
+
+
+def get_output(output):
+    """Return the :class:`Output` named ``output`` ("sigmoid" or "softmax")."""
+    if isinstance(output, Output):
+        return output
+    if not isinstance(output, str) or output not in OUTPUTS:
+        raise ValueError(f"output must be one of {sorted(OUTPUTS)}, got {output!r}")
+    return OUTPUTS[output]

@@ -1,0 +1,75 @@
+"""Every tolerance the project compares numbers with, in one table, each with its reason.
+
+A tolerance is keyed by the check and the dtype the numbers were computed in. Tests, the
+gradient checker and the benchmarks all read it from here; none writes a number of its own.
+Two values a, b agree when |a - b| <= atol + rtol |b| elementwise (as numpy.allclose).
+
+Float64 unit roundoff is u = 2^-53 ~ 1.1e-16; float32 has u = 2^-24 ~ 6e-8.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = ["Tolerance", "TOLERANCES", "tolerance"]
+
+
+class Tolerance(NamedTuple):
+    rtol: float
+    atol: float
+    reason: str
+
+
+_F64, _F32 = np.dtype(np.float64), np.dtype(np.float32)
+
+TOLERANCES = {
+    ("loop_vs_vectorized", _F64): Tolerance(
+        1e-12, 1e-15,
+        "the same sums of products taken in another order (per example against BLAS blocks): "
+        "each result carries a few hundred roundings of u ~ 1e-16 at most; atol covers entries "
+        "that cancel to ~0",
+    ),
+    ("loop_vs_vectorized", _F32): Tolerance(
+        1e-4, 1e-6,
+        "as for float64 with u ~ 6e-8: a few hundred roundings reach ~1e-5 relative",
+    ),
+    ("course_relative_difference", _F64): Tolerance(
+        1e-9, 0.0,
+        "the course's bound on norm(gradApprox - DVec) / norm(gradApprox + DVec) with eps = 1e-4: "
+        "central differences err by O(eps^2 J''') ~ 1e-9 relative plus rounding u |J| / eps ~ 1e-12",
+    ),
+    ("printed_6_decimals", _F64): Tolerance(
+        0.0, 5e-7,
+        "a figure published with six decimals is exact to half a unit in the sixth place",
+    ),
+    ("complex_step", _F64): Tolerance(
+        1e-13, 1e-300,
+        "Im J(theta + i h e_k) / h with h = 1e-20 has no subtraction, so no cancellation, and "
+        "truncation O(h^2) ~ 1e-40: only the rounding of the cost's own evaluation, ~10-100 u",
+    ),
+    ("derivative_from_output", _F64): Tolerance(
+        1e-13, 4.5e-16,
+        "g'(z) written through the output, g (1 - g) for the sigmoid and 1 - g^2 for tanh, forms "
+        "1 - g by cancellation when g is near 1: absolute error up to ~2u = 4.4e-16 there, "
+        "a few u relative elsewhere",
+    ),
+    ("same_formula", _F64): Tolerance(
+        4e-16, 0.0,
+        "two algebraically identical formulas evaluated in float64 (g(z)(1 - g(z)) against "
+        "a (1 - a)): at most a couple of roundings apart",
+    ),
+}
+
+
+def tolerance(check, dtype=np.float64):
+    """The :class:`Tolerance` for ``check`` on numbers of ``dtype`` (complex maps to its real dtype)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "c":
+        dtype = np.finfo(dtype).dtype
+    try:
+        return TOLERANCES[(check, dtype)]
+    except KeyError:
+        known = sorted({name for name, _ in TOLERANCES})
+        raise KeyError(f"no tolerance for check {check!r} at dtype {dtype}; checks: {known}") from None

@@ -1,0 +1,72 @@
+import numpy as np
+import pytest
+
+from manual_backprop import relu, relu_gradient, sigmoid, sigmoid_gradient, tanh, tanh_gradient
+from manual_backprop.activations import ACTIVATIONS, get_activation
+from tests.helpers import assert_close
+
+Z = np.linspace(-8.0, 8.0, 41)
+
+
+def test_sigmoid_gradient_matches_the_course_values():
+    values = sigmoid_gradient(np.array([-1.0, -0.5, 0.0, 0.5, 1.0]))
+    assert_close(values, [0.196612, 0.235004, 0.250000, 0.235004, 0.196612], "printed_6_decimals")
+
+
+def test_sigmoid_of_zero_is_one_half_and_of_a_matrix_is_elementwise():
+    assert sigmoid(0.0) == 0.5
+    Z2 = Z.reshape(1, -1).repeat(3, axis=0)
+    assert sigmoid(Z2).shape == (3, 41)
+    assert np.array_equal(sigmoid(Z2)[1], sigmoid(Z))
+
+
+def test_sigmoid_saturates_to_exact_limits_without_warnings():
+    # filterwarnings = error: an overflow warning would fail this test.
+    assert sigmoid(np.array([-1000.0, 1000.0])).tolist() == [0.0, 1.0]
+    assert sigmoid_gradient(np.array([-1000.0, 1000.0])).tolist() == [0.0, 0.0]
+
+
+def test_sigmoid_is_relatively_accurate_far_in_the_left_tail():
+    z = np.array([-30.0, -700.0])
+    assert_close(sigmoid(z), np.exp(z) / (1.0 + np.exp(z)), "same_formula")
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
+def test_each_analytic_derivative_equals_the_complex_step_derivative(name):
+    g, g_prime = ACTIVATIONS[name].g, ACTIVATIONS[name].gradient
+    h = 1e-20
+    assert_close(g_prime(Z), g(Z + 1j * h).imag / h, "derivative_from_output")
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_derivative_from_the_output_equals_the_derivative_from_z(name):
+    act = ACTIVATIONS[name]
+    assert_close(act.gradient_from_output(act.g(Z)), act.gradient(Z), "same_formula")
+
+
+def test_tanh_and_its_gradient():
+    assert_close(tanh(Z), np.tanh(Z), "same_formula")
+    assert_close(tanh_gradient(Z), 1.0 / np.cosh(Z) ** 2, "derivative_from_output")
+
+
+def test_relu_and_its_one_sided_gradient():
+    z = np.array([-2.0, -0.0, 0.0, 3.0])
+    assert relu(z).tolist() == [0.0, 0.0, 0.0, 3.0]
+    assert relu_gradient(z).tolist() == [0.0, 0.0, 0.0, 1.0]
+
+
+def test_activations_accept_integers_and_write_into_out():
+    assert sigmoid(np.array([0, 0])).tolist() == [0.5, 0.5]
+    out = np.zeros((2, 4))
+    sigmoid(np.zeros(3), out=out[0, 1:])
+    assert out.tolist() == [[0.0, 0.5, 0.5, 0.5], [0.0] * 4]
+
+
+def test_relu_refuses_complex_input():
+    with pytest.raises(TypeError, match="relu is not analytic"):
+        relu(np.array([1 + 1e-20j]))
+
+
+def test_unknown_activation_is_named_in_the_error():
+    with pytest.raises(ValueError, match=r"activation must be one of \['relu', 'sigmoid', 'tanh'\], got 'softsign'"):
+        get_activation("softsign")

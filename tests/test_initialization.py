@@ -1,0 +1,57 @@
+import math
+
+import numpy as np
+import pytest
+
+from manual_backprop import debug_initialize_weights, random_initialize_weights
+
+
+def test_random_weights_have_the_course_shape_and_lie_within_epsilon():
+    W = random_initialize_weights(400, 25, rng=np.random.default_rng(0))
+    eps = math.sqrt(6) / math.sqrt(425)
+    assert W.shape == (25, 401) and W.dtype == np.float64
+    assert np.abs(W).max() <= eps
+    assert np.abs(W).max() > 0.9 * eps  # 10,025 uniform draws reach the edge of the interval
+
+
+def test_random_weights_follow_the_generator_and_never_touch_global_state():
+    before = np.random.get_state()[1].copy()
+    a = random_initialize_weights(3, 5, epsilon_init=0.5, rng=np.random.default_rng(7))
+    b = random_initialize_weights(3, 5, epsilon_init=0.5, rng=np.random.default_rng(7))
+    c = random_initialize_weights(3, 5, epsilon_init=0.5, rng=np.random.default_rng(8))
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+    assert np.array_equal(np.random.get_state()[1], before)
+
+
+def test_random_weights_are_all_distinct_so_symmetry_is_broken():
+    W = random_initialize_weights(10, 10, rng=np.random.default_rng(0))
+    assert np.unique(W).size == W.size
+
+
+def test_zero_epsilon_gives_the_all_zero_initialisation():
+    assert not random_initialize_weights(2, 3, epsilon_init=0.0, rng=np.random.default_rng(0)).any()
+
+
+def test_debug_weights_are_sines_filled_column_by_column():
+    W = debug_initialize_weights(5, 3)
+    assert W.shape == (5, 4)
+    i, j = np.indices(W.shape)
+    assert np.array_equal(W, np.sin(1 + i + j * 5) / 10)
+    assert debug_initialize_weights(5, 0).shape == (5, 1)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: random_initialize_weights(0, 3), ValueError, "l_in must be at least 1, got 0"),
+        (lambda: random_initialize_weights(2, 3.0), TypeError, "l_out must be an integer, got 3.0"),
+        (lambda: random_initialize_weights(2, 3, epsilon_init=-1.0), ValueError,
+         "epsilon_init must be a finite number >= 0, got -1.0"),
+        (lambda: random_initialize_weights(2, 3, rng=0), TypeError,
+         "rng must be a numpy.random.Generator, got int"),
+        (lambda: debug_initialize_weights(0, 3), ValueError, "fan_out must be at least 1, got 0"),
+    ],
+)
+def test_bad_initialisation_arguments_are_named_in_the_error(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

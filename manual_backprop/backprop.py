@@ -15,8 +15,7 @@ Two implementations give the same numbers:
 
 * ``method="loop"``: the course's per-example loop, for t = 1..m, written to read like the notes;
 * ``method="vectorized"`` (the default): the same sums as matrix products over the whole batch,
-  Delta(l)^T written by BLAS straight into grad_vec (whose column-major block for D(l) is the
-  row-major block of D(l)^T), so nothing is copied after the products.
+  one BLAS product per formula above, D(l) written into views of grad_vec (no concatenation).
 """
 
 from __future__ import annotations
@@ -75,7 +74,7 @@ def nn_cost(theta_vec, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", outp
     _, _, thetas, X, Y, lam, act, out = as_network_arguments(
         theta_vec, layer_sizes, X, y, lam, activation=activation, output=output
     )
-    z_L = propagate(thetas, X, act, out).z[-1]
+    z_L = propagate(thetas, X, act, out, lean=True).z[-1]
     return _cost(z_L, Y, thetas, lam, out)
 
 
@@ -86,27 +85,38 @@ def _cost(z_L, Y, thetas, lam, out):
 
 def _backprop_vectorized(theta_vec, layer_sizes, thetas, X, Y, lam, act, out):
     m = X.shape[0]
-    forward = propagate(thetas, X, act, out)
-    z, a = forward.z, forward.a
-    J = _cost(z[-1], Y, thetas, lam, out)
+    forward = propagate(thetas, X, act, out, lean=True)  # a(1) is X, without its ones
+    a = forward.a
+    J = _cost(forward.z[-1], Y, thetas, lam, out)
 
     grad_vec = np.empty_like(theta_vec)
-    # D(l)^T as row-major blocks of grad_vec: writing them fills DVec in column-major order.
-    D_T = [D.T for D in theta_views(grad_vec, layer_sizes)]
+    D = theta_views(grad_vec, layer_sizes)  # D(l) as views of grad_vec: filling them fills DVec
 
     delta = a[-1] - Y  # delta(L), (m, K)
     for l in range(len(thetas) - 1, -1, -1):
-        np.matmul(a[l].T, delta, out=D_T[l])  # Delta(l)^T = a(l)^T delta(l+1)
+        Delta = _Delta(delta, a[l], bias_split=l == 0)  # Delta(l) = delta(l+1)^T a(l)
         if l > 0:
             # delta(l) = delta(l+1) Theta(l)[:, 1:] .* g'(z(l)); g' read off a(l) = g(z(l)).
             delta = delta @ thetas[l][:, 1:]
             delta *= act.gradient_from_output(a[l][:, 1:])
-
-    grad_vec /= m
-    if lam > 0:
-        for Theta, D in zip(thetas, theta_views(grad_vec, layer_sizes)):
-            D[:, 1:] += (lam / m) * Theta[:, 1:]
+        np.divide(Delta, m, out=D[l])  # D(l) = Delta(l) / m + (lambda/m) [0  Theta(l)[:, 1:]]
+        if lam > 0:
+            D[l][:, 1:] += (lam / m) * thetas[l][:, 1:]
     return J, grad_vec
+
+
+def _Delta(delta, a, *, bias_split=False):
+    """Delta(l) = delta(l+1)^T a(l), (s_{l+1}, s_l + 1), from delta(l+1) (m, s_{l+1}) and a(l).
+
+    With ``bias_split`` the second argument is X, a(1) without its column of ones, and
+    Delta(1) = [sum_i delta(2)_i,  delta(2)^T X]: the same sums, without copying X.
+    """
+    if not bias_split:
+        return delta.T @ a
+    Delta = np.empty((delta.shape[1], a.shape[1] + 1), dtype=np.result_type(delta, a))
+    Delta[:, 0] = delta.sum(axis=0)
+    np.matmul(delta.T, a, out=Delta[:, 1:])
+    return Delta
 
 
 def _backprop_loop(theta_vec, layer_sizes, thetas, X, Y, lam, act, out):

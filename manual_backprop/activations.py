@@ -6,7 +6,9 @@ Every hidden-layer activation comes as a triple:
 * ``g'(z)``: its derivative, as the course writes it (``sigmoid_gradient``);
 * ``g'`` from the output ``a = g(z)``: the same derivative written in terms of the
   stored activation (``a (1 - a)`` for the sigmoid), which is what the vectorised backprop
-  uses so that it needs no second pass over ``z``. The two forms agree exactly.
+  uses so that it needs no second pass over ``z``. The two forms agree exactly. It takes an
+  ``out`` array too, which may be ``a`` itself: backprop overwrites a(l) with g'(z(l)) once
+  a(l) is no longer needed, and so allocates nothing for g'.
 
 All functions take arrays of any shape and return new arrays of the same shape.
 The sigmoid and tanh are analytic and also accept complex input (the complex-step gradient
@@ -63,8 +65,8 @@ def sigmoid_gradient(z):
     return g * (1.0 - g)
 
 
-def _sigmoid_gradient_from_output(a):
-    return a * (1.0 - a)
+def _sigmoid_gradient_from_output(a, out=None):
+    return np.multiply(a, 1.0 - a, out=out)
 
 
 def tanh(z, out=None):
@@ -78,8 +80,9 @@ def tanh_gradient(z):
     return 1.0 - g * g
 
 
-def _tanh_gradient_from_output(a):
-    return 1.0 - a * a
+def _tanh_gradient_from_output(a, out=None):
+    out = np.multiply(a, a, out=out)
+    return np.subtract(1.0, out, out=out)
 
 
 def _refuse_complex(z, name):
@@ -104,13 +107,15 @@ def relu_gradient(z):
     return (z > 0).astype(np.result_type(z.dtype, np.float32))
 
 
-def _relu_gradient_from_output(a):
+def _relu_gradient_from_output(a, out=None):
     # a = max(z, 0) > 0 exactly where z > 0.
-    return (a > 0).astype(a.dtype)
+    if out is None:
+        return (a > 0).astype(a.dtype)
+    return np.greater(a, 0, out=out)
 
 
 class Activation(NamedTuple):
-    """A hidden-layer activation: g, g' of z, and g' written in terms of a = g(z)."""
+    """A hidden-layer activation: g(z, out=None), g'(z), and g'(a, out=None) written in terms of a = g(z)."""
 
     name: str
     g: Callable

@@ -98,7 +98,7 @@ def _backprop_vectorized(theta_vec, layer_sizes, thetas, X, Y, lam, act, out):
         if l > 0:
             # delta(l) = delta(l+1) Theta(l)[:, 1:] .* g'(z(l)); g' read off a(l) = g(z(l)).
             delta = delta @ thetas[l][:, 1:]
-            delta *= act.gradient_from_output(a[l][:, 1:])
+            delta *= act.gradient_from_output(a[l][:, 1:], out=a[l][:, 1:])  # a(l) is not read again
         np.divide(Delta, m, out=D[l])  # D(l) = Delta(l) / m + (lambda/m) [0  Theta(l)[:, 1:]]
         if lam > 0:
             D[l][:, 1:] += (lam / m) * thetas[l][:, 1:]

@@ -37,7 +37,7 @@ def _ours(problem):
 
 def _loop(problem, max_work=60_000):
     p = problem
-    # The per-example loop costs about 10 microseconds per example and layer in Python.
+    # The per-example loop costs tens of microseconds per example and layer in Python.
     work = p.point.m * (len(p.layer_sizes) - 1)
     if work > max_work:
         raise Skip(f"per-example loop skipped above m (L - 1) = {max_work} (here {work})")

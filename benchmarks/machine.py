@@ -8,6 +8,7 @@ actually ran (threadpoolctl's ``architecture``), and warns when they are set.
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import platform
 import sys
@@ -52,10 +53,11 @@ def blas_info():
             for info in threadpoolctl.threadpool_info() if info.get("user_api") == "blas"]
 
 
-def _version(module):
+def _version(distribution):
+    """The installed version, read from the package metadata (importing torch takes seconds)."""
     try:
-        return __import__(module).__version__
-    except ImportError:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
         return None
 
 
@@ -76,7 +78,7 @@ def describe():
         "jax": _version("jax"),
         "torch": _version("torch"),
     }
-    if info["torch"] is not None:
+    if "torch" in sys.modules:
         import torch
 
         info["torch_threads"] = torch.get_num_threads()

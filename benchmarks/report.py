@@ -60,7 +60,9 @@ def markdown(result):
         f"Command: `{result['command']}` ({result['seconds']:.0f} s).",
         f"Machine: {info['cpu']}, {info['cores']} cores, load average {load[0]:.2f} at start; "
         f"Python {info['python']}, NumPy {info['numpy']} ({blas}), JAX {info['jax']}, "
-        f"PyTorch {info['torch']} ({info.get('torch_threads')} threads); environment: {env}.",
+        f"PyTorch {info['torch']} ({info.get('torch_threads')} threads); environment: {env}; "
+        f"threads option: {info.get('threads_option') or 'none (each library its own)'}; "
+        f"clock: {info.get('clock', 'wall')}.",
         "",
         "Times are medians over interleaved rounds; a ratio is the median over rounds of the "
         "contestant's time over ours in the same round (above 1: ours is faster). `floor` is the "

@@ -22,9 +22,12 @@ __all__ = ["main", "run_point", "CONFIGS"]
 
 # Rounds and seconds per grid point. A contestant whose single call takes longer than slow_s
 # is timed apart, in a few rounds interleaved with ours and the floor.
+# max_P skips a contestant above that many parameters (quick mode leaves out the slowest).
 CONFIGS = {
-    "full": dict(min_rounds=7, max_rounds=60, budget_s=12.0, slow_s=0.5, slow_rounds=3, fd_max_evaluations=4000),
-    "quick": dict(min_rounds=3, max_rounds=15, budget_s=2.0, slow_s=0.25, slow_rounds=1, fd_max_evaluations=400),
+    "full": dict(min_rounds=7, max_rounds=60, budget_s=12.0, slow_s=0.5, slow_rounds=3,
+                 fd_max_evaluations=4000, loop_max_work=60_000, max_P={}),
+    "quick": dict(min_rounds=3, max_rounds=15, budget_s=1.5, slow_s=0.25, slow_rounds=1,
+                  fd_max_evaluations=400, loop_max_work=10_000, max_P={"jax": 40_000}),
 }
 
 
@@ -50,7 +53,7 @@ def agreement(name, result, reference):
     return entry
 
 
-def run_point(point, config, names=None, log=print):
+def run_point(point, config, names=None, clock=time.perf_counter, log=print):
     """Time one grid point; returns its JSON record."""
     problem = make_problem(point)
     P = n_params(point.layer_sizes)
@@ -61,9 +64,14 @@ def run_point(point, config, names=None, log=print):
     for contestant in CONTESTANTS:
         if names and contestant.name not in names and contestant.name not in ("ours", "floor"):
             continue
+        max_P = config["max_P"].get(contestant.name)
         try:
+            if max_P is not None and P > max_P:
+                raise Skip(f"left out above P = {max_P:,} in this mode")
             if contestant.name == "central-diff":
                 calls[contestant.name] = contestant.prepare(problem, config["fd_max_evaluations"])
+            elif contestant.name == "loop":
+                calls[contestant.name] = contestant.prepare(problem, config["loop_max_work"])
             else:
                 calls[contestant.name] = contestant.prepare(problem)
         except Skip as reason:
@@ -82,11 +90,12 @@ def run_point(point, config, names=None, log=print):
     slow = [n for n in calls if single[n] > config["slow_s"] and n not in ("ours", "floor")]
     fast = [n for n in calls if n not in slow]
     times = interleaved({n: calls[n] for n in fast}, min_rounds=config["min_rounds"],
-                        max_rounds=config["max_rounds"], budget_s=config["budget_s"])
+                        max_rounds=config["max_rounds"], budget_s=config["budget_s"], clock=clock)
     summary = summarise(times)
     if slow:
         slow_times = interleaved({n: calls[n] for n in ["ours", "floor"] + slow},
-                                 min_rounds=config["slow_rounds"], max_rounds=config["slow_rounds"], budget_s=0)
+                                 min_rounds=config["slow_rounds"], max_rounds=config["slow_rounds"], budget_s=0,
+                                 clock=clock)
         for name, entry in summarise(slow_times).items():
             if name in slow:
                 summary[name] = entry
@@ -136,6 +145,9 @@ def parse_args(argv=None):
     parser.add_argument("--points", default="", help="comma-separated substrings of grid point names, e.g. '784-,m=5000'")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for every contestant (BLAS, torch, XLA); default: each library's own")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall: elapsed time (default); cpu: the process's CPU time, all threads "
+                             "together (steadier on a busy machine, best with --threads 1)")
     parser.add_argument("--no-suite", action="store_true", help="skip timing the property-suite operations")
     return parser.parse_args(argv)
 
@@ -155,7 +167,8 @@ def main(argv=None):
     for line in machine.environment_warnings(info_before):
         print("note:", line, flush=True)
     print(f"{mode} run: {len(points)} grid points, writing to {out}", flush=True)
-    records = [run_point(point, config, names) for point in points]
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    records = [run_point(point, config, names, clock=clock) for point in points]
     suite = None
     if not args.no_suite:
         from .suite import time_suite
@@ -167,6 +180,7 @@ def main(argv=None):
     info = machine.describe()  # after the run: JAX and torch are loaded, their versions known
     info["load_average_before"] = info_before["load_average"]
     info["threads_option"] = args.threads
+    info["clock"] = args.clock
     result = {"mode": mode, "command": "python -m benchmarks" + " ".join([""] + (argv or sys.argv[1:])),
               "seconds": time.time() - started, "machine": info, "config": config,
               "points": records, "suite": suite}

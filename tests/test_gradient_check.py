@@ -192,8 +192,9 @@ def test_the_report_prints_numerical_and_analytical_columns_then_the_relative_di
         assert hasattr(report, attribute)
 
 
-def test_without_layer_sizes_the_report_names_coordinates_of_theta_vec():
-    report = mb.check_gradients(one_entry_off, debug_network()[0])
+@pytest.mark.parametrize("method", ["central", "directional"])
+def test_without_layer_sizes_the_report_names_coordinates_of_theta_vec(method):
+    report = mb.check_gradients(one_entry_off, debug_network()[0], method=method, rng=np.random.default_rng(3))
     assert not report.passed and report.parts == ()
     assert report.worst[0].index == 7 and report.worst[0].layer is None
     assert "theta_vec[7]" in str(report)

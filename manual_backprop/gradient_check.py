@@ -311,8 +311,9 @@ def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", c
     h : the step of the complex step
     n_directions : random directions of the directional method
     rng : numpy.random.Generator for the directions (a fresh unseeded one when omitted)
-    detect_kinks : examine the coordinates that fail for a kink (4 evaluations each) and leave
-        the kinks out of the verdict (central and complex methods)
+    detect_kinks : examine the coordinates that disagree for a kink (4 evaluations each) and
+        leave out of the verdict those whose analytical value is one of the one-sided slopes
+        there (central and complex methods)
     n_worst : how many of the worst entries to name
 
     Returns

@@ -31,7 +31,7 @@ import sys
 import textwrap
 import time
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 
@@ -177,26 +177,41 @@ def split_by_method(bug):
 
 # --- running the properties ----------------------------------------------------------------
 
-def _load_profile():
-    """The default profile, derandomised, without database, shrinking or printed examples."""
+@contextmanager
+def mutants_profile():
+    """The default profile, derandomised, without database, shrinking or printed examples.
+
+    Yields its max_examples; the profile that was loaded before comes back afterwards.
+    """
     import tests.conftest  # noqa: F401  (registers the profiles)
     from hypothesis import Phase, Verbosity, settings
 
+    previous = settings.get_current_profile_name()
     settings.register_profile(
         "mutants", parent=settings.get_profile("default"), derandomize=True, database=None,
         phases=[Phase.explicit, Phase.generate], print_blob=False, verbosity=Verbosity.quiet,
     )
     settings.load_profile("mutants")
-    return settings.default.max_examples
+    try:
+        yield settings.default.max_examples
+    finally:
+        settings.load_profile(previous)
 
 
-def properties():
-    """[(name, test)] for every Hypothesis property of the suite, in the order of the source."""
+def properties(seed=None):
+    """[(name, test)] for every Hypothesis property of the suite, in the order of the source.
+
+    The modules are (re)loaded, so that the tests take their settings from the profile loaded
+    now; with ``seed``, each test runs the random search that seed gives instead.
+    """
+    from hypothesis import seed as use_seed
+
     found = []
     for module_name in PROPERTY_MODULES:
-        module = importlib.import_module(module_name)
-        found += [(name, test) for name, test in vars(module).items()
-                  if name.startswith("test_") and hasattr(test, "hypothesis")]
+        module = importlib.reload(importlib.import_module(module_name))
+        for name, test in vars(module).items():
+            if name.startswith("test_") and hasattr(test, "hypothesis"):
+                found.append((name, test if seed is None else use_seed(seed)(test)))
     return found
 
 
@@ -259,21 +274,16 @@ class Result:
         return min(caught, key=lambda o: o.examples) if caught else None
 
 
-def run_bug(bug, stop_at_first=False):
-    """Every property (or the properties up to the first that catches it) against ``bug``."""
-    _load_profile()
+def run_bug(bug, stop_at_first=False, seed=None):
+    """Every property (or the properties up to the first that catches it) against ``bug``;
+    ``bug=None`` runs them against the library as it is."""
     result = Result(bug)
-    with planted(bug):
-        for name, test in properties():
+    with mutants_profile(), (planted(bug) if bug is not None else nullcontext()):
+        for name, test in properties(seed):
             result.outcomes.append(run_property(name, test))
             if stop_at_first and result.outcomes[-1].caught:
                 break
     return result
-
-
-def _run_clean():
-    _load_profile()
-    return [run_property(name, test) for name, test in properties()]
 
 
 # --- the table -------------------------------------------------------------------------------
@@ -303,12 +313,35 @@ def table(results, names, max_examples):
     return "\n".join(lines + [""] + legend + ["", summary])
 
 
+def _run_job(job):
+    bug, seed = job
+    return run_bug(bug, stop_at_first=seed is not None, seed=seed)
+
+
+def robustness_table(results_by_seed, bugs, seeds, max_examples):
+    """Per bug: in how many of the random searches it was caught, and the most examples it took."""
+    lines = ["| bug | caught in | examples the catching property needed: median, worst |", "| --- | ---: | --- |"]
+    for i, bug in enumerate(bugs):
+        runs = [results[i] for results in results_by_seed]
+        examples = sorted(r.outcomes[-1].examples for r in runs if r.caught)
+        caught = len(examples)
+        spread = f"{examples[len(examples) // 2]}, {examples[-1]}" if examples else "-"
+        lines.append(f"| {bug.name} | {caught}/{len(runs)} | {spread} |")
+    killed = sum(all(results[i].caught for results in results_by_seed) for i in range(len(bugs)))
+    lines += ["", f"caught in every one of {seeds} random searches (seeds 0..{seeds - 1}, "
+                  f"{max_examples} examples per property): {killed}/{len(bugs)} bugs"]
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tests.mutants", description=__doc__.splitlines()[0])
     parser.add_argument("--bug", default="", help="only the bugs whose name contains this text")
     parser.add_argument("--jobs", type=int, default=1, help="processes to spread the bugs over (default 1)")
     parser.add_argument("--split-methods", action="store_true",
                         help="plant each gradient bug in one backprop method at a time")
+    parser.add_argument("--seeds", type=int, default=0, metavar="N",
+                        help="instead of the one derandomised run, N random searches (seeds 0..N-1), "
+                             "each property in turn until one catches the bug")
     args = parser.parse_args(argv)
 
     bugs = [bug for bug in CATALOGUE if args.bug in bug.name]
@@ -321,26 +354,33 @@ def main(argv=None):
             pass
 
     start = time.perf_counter()
-    max_examples = _load_profile()
-    names = [name for name, _ in properties()]
-    clean = _run_clean()
-    broken = [o for o in clean if o.caught]
+    with mutants_profile() as max_examples:
+        names = [name for name, _ in properties()]
+    broken = [o for o in run_bug(None).outcomes if o.caught]
     if broken:
         print("the unmodified library fails the property suite; fix that first:", file=sys.stderr)
         for outcome in broken:
             print(f"  {outcome.property}: {outcome.failure}", file=sys.stderr)
         return 2
+
+    seeds = list(range(args.seeds)) if args.seeds > 0 else [None]
+    jobs = [(bug, seed) for seed in seeds for bug in bugs]
     if args.jobs > 1:
         with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(run_bug, bugs))
+            results = list(pool.map(_run_job, jobs))
     else:
-        results = [run_bug(bug) for bug in bugs]
+        results = [_run_job(job) for job in jobs]
 
-    print(table(results, names, max_examples))
-    for result in results:
-        if result.bug.note:
-            print(f"  note, {result.bug.name}: {result.bug.note}")
-    print(f"({len(bugs)} bugs x {len(names)} properties in {time.perf_counter() - start:.0f} s)")
+    if args.seeds > 0:
+        by_seed = [results[k * len(bugs):(k + 1) * len(bugs)] for k in range(len(seeds))]
+        print(robustness_table(by_seed, bugs, args.seeds, max_examples))
+    else:
+        print(table(results, names, max_examples))
+        for result in results:
+            if result.bug.note:
+                print(f"  note, {result.bug.name}: {result.bug.note}")
+    print(f"({len(bugs)} bugs x {len(names)} properties x {len(seeds)} run(s) in "
+          f"{time.perf_counter() - start:.0f} s)")
     return 0 if all(r.caught for r in results) else 1
 
 

@@ -8,11 +8,12 @@ against a catalogue of classic backprop bugs and shows that each one is caught.
 """
 
 import numpy as np
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from manual_backprop import Network, n_params, reshape, unroll
 from manual_backprop.backprop import METHODS
+from reference import autodiff
 from reference.strategies import layer_sizes, lambdas, networks, thetas
 from tests.property_helpers import (
     assert_columns_identical,
@@ -132,3 +133,14 @@ def test_permuting_the_examples_changes_neither_the_cost_nor_the_gradient(net, d
                            for i in range(net.m)])
     assert_within_tolerance(J_perm, J, "sum_over_examples", scale=abs(J))
     assert_within_tolerance(grad_perm, grad_vec, "sum_over_examples", scale=np.abs(grad_parts).sum(axis=0) / net.m)
+
+
+# Each new architecture costs JAX a compilation of about a second on a small machine, so this
+# property runs a third of the profile's examples (10 in the default profile, 666 in thorough).
+@settings(max_examples=max(10, settings.default.max_examples // 3))
+@given(net=networks(), method=methods)
+def test_dvec_and_the_cost_equal_jax_reverse_mode_for_any_network(net, method):
+    J_jax, grad_jax = autodiff.nn_cost_function(*net.args, **net.kwargs, mode="reverse")
+    J, grad_vec = cost_and_gradient(net, method)
+    assert_within_tolerance(J, J_jax, "manual_vs_autodiff")
+    assert_within_tolerance(grad_vec, grad_jax, "manual_vs_autodiff")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from manual_backprop import forward_propagation, nn_cost, nn_cost_function, reshape
-from reference.finite_difference import central_difference
+from reference.finite_difference import central_difference, directional_differences
 from reference.tolerances import tolerance
 
 
@@ -37,23 +37,25 @@ def forward(net, theta_vec=None):
     return forward_propagation(matrices(net, theta_vec), net.X, **net.kwargs)
 
 
-def relu_signs_are_stable(net, eps=1e-4):
-    """True when no hidden z changes sign as any one weight moves by +-eps.
+def directional_slopes(net, directions, eps=1e-4):
+    """Central-difference slopes of ``net``'s cost along each row of ``directions`` (n, P)."""
+    return directional_differences(lambda theta_vec: cost(net, theta_vec), net.theta_vec, directions, eps=eps)
+
+
+def relu_signs_are_stable(net, directions=None, eps=1e-4):
+    """True when no hidden z changes sign as theta_vec moves by +-eps along any row of
+    ``directions`` (default: every coordinate axis).
 
     Central differences straddling a ReLU kink measure the average of two slopes, not DVec;
-    away from kinks the cost is smooth in every coordinate and the course's bound holds.
+    away from kinks the cost is smooth along each direction and the slope bound holds.
     """
     def signs(theta_vec):
         return [z > 0 for z in forward(net, theta_vec).z[1:-1]]
 
+    directions = np.eye(net.theta_vec.size) if directions is None else directions
     base = signs(net.theta_vec)
-    for k in range(net.theta_vec.size):
-        for step in (eps, -eps):
-            theta_vec = net.theta_vec.copy()
-            theta_vec[k] += step
-            if not all(np.array_equal(s, b) for s, b in zip(signs(theta_vec), base)):
-                return False
-    return True
+    return all(all(np.array_equal(s, b) for s, b in zip(signs(net.theta_vec + step * u), base))
+               for u in directions for step in (eps, -eps))
 
 
 def assert_within_tolerance(actual, desired, check, *, scale=None):

@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from manual_backprop import Network, n_params, reshape, unroll
 from manual_backprop.backprop import METHODS
 from reference import autodiff
+from reference.finite_difference import random_unit_directions
 from reference.strategies import layer_sizes, lambdas, networks, thetas
 from tests.property_helpers import (
     assert_columns_identical,
     assert_within_tolerance,
     cost_and_gradient,
+    directional_slopes,
     forward,
     grad_approx,
     matrices,
@@ -39,7 +41,16 @@ def test_dvec_agrees_with_grad_approx_in_every_coordinate_for_small_networks(net
     if net.activation == "relu":
         assume(relu_signs_are_stable(net))
     _, grad_vec = cost_and_gradient(net, method)
-    assert_within_tolerance(grad_vec, grad_approx(net), "central_difference")
+    assert_within_tolerance(grad_vec, grad_approx(net), "central_difference_slope")
+
+
+@given(net=networks(), method=methods, seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_dvec_agrees_with_central_differences_along_random_directions_for_any_network(net, method, seed):
+    directions = random_unit_directions(net.theta_vec.size, 4, np.random.default_rng(seed))
+    if net.activation == "relu":
+        assume(relu_signs_are_stable(net, directions))
+    _, grad_vec = cost_and_gradient(net, method)
+    assert_within_tolerance(directions @ grad_vec, directional_slopes(net, directions), "central_difference_slope")
 
 
 @given(net=networks())

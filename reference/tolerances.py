@@ -55,6 +55,20 @@ TOLERANCES = {
         "1 - g by cancellation when g is near 1: absolute error up to ~2u = 4.4e-16 there, "
         "a few u relative elsewhere",
     ),
+    ("manual_vs_autodiff", _F64): Tolerance(
+        1e-10, 1e-13,
+        "the same derivatives by two routes (hand-written backprop against JAX's reverse or forward "
+        "mode, with log_sigmoid / logsumexp costs in place of softplus): tens of roundings of "
+        "u ~ 1e-16 per entry, ~1e-14 relative at most when measured; rtol 1e-10 leaves room for "
+        "deeper networks. atol covers entries that are sums over examples cancelling to ~0, whose "
+        "absolute error is m u times the size of the terms (~1e-15)",
+    ),
+    ("autodiff_modes", _F64): Tolerance(
+        1e-10, 1e-13,
+        "JAX reverse mode (one vector-Jacobian sweep) against forward mode (one Jacobian-vector "
+        "product per parameter): the same chain rule multiplied in the opposite order, rounding "
+        "only, as for manual_vs_autodiff",
+    ),
     ("same_formula", _F64): Tolerance(
         4e-16, 0.0,
         "two algebraically identical formulas evaluated in float64 (g(z)(1 - g(z)) against "

@@ -5,11 +5,20 @@ from sklearn.model_selection import KFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from threadpoolctl import threadpool_limits
 
 from manual_backprop import predict
 from manual_backprop.data import load_digits_split
 from manual_backprop.estimator import BackpropClassifier
 from manual_backprop.train import initial_weights, train_network
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_blas_thread():
+    """L-BFGS-B's small vector operations run 5-10x slower with BLAS threads spinning on a busy
+    two-core machine; these fits are small, so one thread is also the fastest."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 @parametrize_with_checks([

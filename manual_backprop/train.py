@@ -26,7 +26,7 @@ import numpy as np
 
 from ._validation import as_array, as_layer_sizes, n_params
 from .backprop import nn_cost_function
-from .initialization import default_epsilon_init, random_initialize_weights
+from .initialization import _check_size, default_epsilon_init, random_initialize_weights
 from .unrolling import reshape, unroll
 
 __all__ = [
@@ -73,14 +73,6 @@ class TrainingResult(NamedTuple):
     message: str
 
 
-def _check_count(name, value, minimum=0):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
 def _check_finite_cost(J, where):
     if not np.isfinite(J):
         raise FloatingPointError(f"the cost J became {J} {where}")
@@ -108,7 +100,7 @@ def gradient_descent(cost_function: Callable, theta_vec, *, learning_rate=1.0, i
         raise TypeError(f"learning_rate must be a real number, got {learning_rate!r}")
     if not (np.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate}")
-    iterations = _check_count("iterations", iterations)
+    iterations = _check_size("iterations", iterations, minimum=0)
 
     J, grad_vec = cost_function(theta_vec)
     cost_history = [_check_finite_cost(J, "at the initial weights")]
@@ -143,7 +135,7 @@ def minimize_cost(cost_function: Callable, theta_vec, *, method="L-BFGS-B", max_
     if method not in ("L-BFGS-B", "CG"):
         raise ValueError(f"method must be 'L-BFGS-B' or 'CG', got {method!r}")
     theta_vec = np.array(as_array("theta_vec", theta_vec, ndim=1), dtype=np.float64)
-    max_iter = _check_count("max_iter", max_iter, minimum=1)
+    max_iter = _check_size("max_iter", max_iter)
 
     cost_history = [_check_finite_cost(cost_function(theta_vec)[0], "at the initial weights")]
     if callback is not None:

@@ -14,26 +14,9 @@ import numpy as np
 from reference.finite_difference import central_difference
 
 from .backprop import nn_cost, nn_cost_function
-from .initialization import debug_initialize_weights
-from .unrolling import unroll
+from .gradient_check import debug_network
 
 __all__ = ["main", "debug_network"]
-
-
-def debug_network(input_layer_size=3, hidden_layer_size=5, num_labels=3, m=5):
-    """The course's checkNNGradients network: (theta_vec, layer_sizes, X, y).
-
-    Theta(1), Theta(2) and X come from debug_initialize_weights; the course's labels
-    y = 1 + mod(1:m, 3) become 0-based: y = mod(t, 3) for t = 1..m, that is 1, 2, 0, 1, 2.
-    """
-    layer_sizes = (input_layer_size, hidden_layer_size, num_labels)
-    theta_vec = unroll([
-        debug_initialize_weights(hidden_layer_size, input_layer_size),
-        debug_initialize_weights(num_labels, hidden_layer_size),
-    ])
-    X = debug_initialize_weights(m, input_layer_size - 1)
-    y = np.arange(1, m + 1) % num_labels
-    return theta_vec, layer_sizes, X, y
 
 
 def demo(lam):

@@ -14,14 +14,17 @@ The gradient comes by reverse mode (``mode="reverse"``: :func:`jax.value_and_gra
 sweep) or by forward mode (``mode="forward"``: :func:`jax.jacfwd`, one Jacobian-vector product per
 parameter), so the two autodiff modes also check each other.
 
-JAX is imported on the first call, not by ``import reference.autodiff``, and that first call
-switches on float64 (``jax_enable_x64``) for the whole process: the oracle works in float64 only,
-whatever the dtype of its input. ``manual_backprop`` never imports this module.
+JAX is imported on the first call, not by ``import reference.autodiff``, and float64
+(``jax_enable_x64``) is switched on for the whole process then, or at import when JAX is already
+loaded: the oracle works in float64 only, whatever the dtype of its input. Code that makes its
+own JAX arrays for :func:`make_cost` should call :func:`jax_modules` (or :func:`make_cost`) first,
+so that they are float64. ``manual_backprop`` never imports this module.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
 
 import numpy as np
 
@@ -235,3 +238,7 @@ def _compiled(layer_sizes, mode):
         return cost(theta_vec, X, Y, lam, w, v), jax.jacfwd(cost)(theta_vec, X, Y, lam, w, v)
 
     return jax.jit(value_and_jacfwd)
+
+
+if "jax" in sys.modules:  # JAX is loaded already: switch float64 on now, at no import cost
+    jax_modules()

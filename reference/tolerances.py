@@ -40,14 +40,69 @@ TOLERANCES = {
         "the course's bound on norm(gradApprox - DVec) / norm(gradApprox + DVec) with eps = 1e-4: "
         "central differences err by O(eps^2 J''') ~ 1e-9 relative plus rounding u |J| / eps ~ 1e-12",
     ),
+    ("central_difference", _F64): Tolerance(
+        1e-9, 1e-10,
+        "central differences with eps = 1e-4 against an analytical gradient, by the course's "
+        "relative difference norm(num - grad) / norm(num + grad): truncation (eps^2 / 6) J''' "
+        "~ 1e-9 relative plus rounding u |J| / eps ~ 1e-12 |J| per entry. atol, in units of "
+        "max(1, |J|), is the entry size below which a relative error is rounding noise",
+    ),
+    ("central_difference", _F32): Tolerance(
+        1e-5, 1e-6,
+        "refused as a numerical derivative: in float32 central differences err by rounding "
+        "u |J| / eps ~ 6e-8 / 1e-4 ~ 6e-4 relative at eps = 1e-4, and by ~1e-5 even at the best "
+        "step eps ~ u^(1/3) ~ 4e-3, so they cannot reach the course's 1e-9; the cost must be "
+        "evaluated in float64 (float32 theta is upcast). The values are for a float32 analytical "
+        "gradient checked against float64 differences: hundreds of roundings of u ~ 6e-8",
+    ),
+    ("directional_difference", _F64): Tolerance(
+        1e-9, 1e-10,
+        "a central difference along a unit direction u against u . grad: the same truncation "
+        "(eps^2 / 6) D^3J[u, u, u] and rounding u |J| / eps as for central_difference, "
+        "compared by the course's relative difference over the directions",
+    ),
+    ("directional_difference", _F32): Tolerance(
+        1e-5, 1e-6,
+        "refused as a numerical derivative for the reasons of central_difference at float32; the "
+        "values are for a float32 analytical gradient checked against float64 differences",
+    ),
+    ("complex_step_verification", _F64): Tolerance(
+        1e-6, 1e-10,
+        "a real central difference along one random unit direction confirms a complex-step "
+        "gradient: it errs by ~1e-9 relative (truncation) and ~1e-12 |J| (rounding; atol in units "
+        "of max(1, |J|)), so a disagreement beyond 1e-6 of norm(grad) comes from a cost that is "
+        "not complex-safe, not from the check",
+    ),
+    ("kink_asymmetry", _F64): Tolerance(
+        1e-6, 1e-13,
+        "right minus left one-sided differences, a(s) = (J(+s) - 2 J0 + J(-s)) / s, is s J'' for "
+        "a smooth J, so a(eps / 2) - a(eps) / 2 is O(eps^3 J'''') ~ 1e-13 plus rounding ~10 u |J| / eps; "
+        "at a kink it keeps half the jump in slope. Relative to the largest one-sided slope; atol "
+        "in units of max(1, |J|) / eps",
+    ),
+    ("kink_central_jump", _F64): Tolerance(
+        1e-3, 1e-13,
+        "the central difference at eps against eps / 2 moves by (eps^2 / 8) J''' ~ 1e-9 J''' for a "
+        "smooth J, by a sixth of the jump in slope or more when a kink lies about eps / 3 from "
+        "theta_k (where the asymmetry test is blind): a loose bound, so that a large J''' is not "
+        "taken for a kink",
+    ),
     ("printed_6_decimals", _F64): Tolerance(
         0.0, 5e-7,
         "a figure published with six decimals is exact to half a unit in the sixth place",
     ),
     ("complex_step", _F64): Tolerance(
-        1e-13, 1e-300,
+        1e-13, 1e-15,
         "Im J(theta + i h e_k) / h with h = 1e-20 has no subtraction, so no cancellation, and "
-        "truncation O(h^2) ~ 1e-40: only the rounding of the cost's own evaluation, ~10-100 u",
+        "truncation O(h^2) ~ 1e-40: only the rounding of the cost's own evaluation, ~10-100 u. "
+        "atol covers the other side, an analytical gradient entry that is a sum over examples "
+        "cancelling to ~1e-5: its absolute rounding is u times the terms, ~1e-17",
+    ),
+    ("complex_step", _F32): Tolerance(
+        1e-5, 1e-30,
+        "refused as a numerical derivative: complex64 carries the cost with u ~ 6e-8 only; the "
+        "cost must be evaluated in complex128. The values are for a float32 analytical gradient "
+        "checked against a complex128 complex step: hundreds of roundings of u ~ 6e-8",
     ),
     ("derivative_from_output", _F64): Tolerance(
         1e-13, 4.5e-16,

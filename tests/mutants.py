@@ -101,8 +101,8 @@ CATALOGUE = (
         Edit(LOOP, "D = [Delta_l / m for Delta_l in Delta]", "D = [Delta_l for Delta_l in Delta]"),
     ), note="invisible when m = 1"),
     Bug("delta(L) with the wrong sign, y - a(L)", (
-        Edit(VECTORIZED, "delta = a[-1] - Y", "delta = Y - a[-1]"),
-        Edit(LOOP, "delta = a[L - 1] - Y[t]", "delta = Y[t] - a[L - 1]"),
+        Edit(VECTORIZED, "delta = out.error(z[-1], Y)", "delta = -out.error(z[-1], Y)"),
+        Edit(LOOP, "delta = out.error(z[L - 1], Y[t])", "delta = -out.error(z[L - 1], Y[t])"),
     )),
     Bug("transposed Theta(l) in the backward step", (
         Edit(VECTORIZED, "delta = delta @ thetas[l][:, 1:]", "delta = delta @ thetas[l].T[:, 1:]"),

@@ -13,6 +13,7 @@ The names below are the public API, re-exported from the modules that define the
 from .activations import relu, relu_gradient, sigmoid, sigmoid_gradient, tanh, tanh_gradient
 from .backprop import nn_cost, nn_cost_function
 from .forward import ForwardPass, forward_propagation
+from .gradient_check import GradientCheckReport, check_gradients, check_nn_gradients
 from .initialization import debug_initialize_weights, random_initialize_weights
 from .network import Network
 from .predict import predict, predict_proba
@@ -43,4 +44,8 @@ __all__ = [
     "predict",
     "predict_proba",
     "Network",
+    # the gradient check
+    "check_gradients",
+    "check_nn_gradients",
+    "GradientCheckReport",
 ]

@@ -6,9 +6,7 @@ Every hidden-layer activation comes as a triple:
 * ``g'(z)``: its derivative, as the course writes it (``sigmoid_gradient``);
 * ``g'`` from the output ``a = g(z)``: the same derivative written in terms of the
   stored activation (``a (1 - a)`` for the sigmoid), which is what the vectorised backprop
-  uses so that it needs no second pass over ``z``. The two forms agree exactly. It takes an
-  ``out`` array too, which may be ``a`` itself: backprop overwrites a(l) with g'(z(l)) once
-  a(l) is no longer needed, and so allocates nothing for g'.
+  uses so that it needs no second pass over ``z``. The two forms agree exactly.
 
 All functions take arrays of any shape and return new arrays of the same shape.
 The sigmoid and tanh are analytic and also accept complex input (the complex-step gradient
@@ -46,12 +44,15 @@ def sigmoid(z, out=None):
     """The logistic function g(z) = 1 / (1 + exp(-z)), elementwise.
 
     Accurate to a few ulp (relative) for every real z: for z < -709, exp(-z) overflows to
-    inf and g(z) becomes 0, the float64 value nearest to the true exp(z) < 1e-308.
+    inf and g(z) becomes 0, the float64 value nearest to the true exp(z) < 1e-308; for
+    z > 745, exp(-z) underflows to 0 and g(z) becomes 1, again the nearest float64.
     ``out``, when given, receives the result (it may be a strided view).
     """
     z = _as_inexact(z)
     result = np.empty_like(z) if out is None else out
-    with np.errstate(over="ignore"):  # exp(-z) = inf gives the correct g(z) = 0
+    # exp(-z) = inf gives the correct g(z) = 0, exp(-z) = 0 the correct g(z) = 1, and a
+    # subnormal g(z) is the correct rounding of exp(z): none of them is an error here.
+    with np.errstate(over="ignore", under="ignore"):
         np.negative(z, out=result)
         np.exp(result, out=result)
         result += 1.0
@@ -65,8 +66,8 @@ def sigmoid_gradient(z):
     return g * (1.0 - g)
 
 
-def _sigmoid_gradient_from_output(a, out=None):
-    return np.multiply(a, 1.0 - a, out=out)
+def _sigmoid_gradient_from_output(a):
+    return a * (1.0 - a)
 
 
 def tanh(z, out=None):
@@ -80,9 +81,8 @@ def tanh_gradient(z):
     return 1.0 - g * g
 
 
-def _tanh_gradient_from_output(a, out=None):
-    out = np.multiply(a, a, out=out)
-    return np.subtract(1.0, out, out=out)
+def _tanh_gradient_from_output(a):
+    return 1.0 - a * a
 
 
 def _refuse_complex(z, name):
@@ -107,15 +107,13 @@ def relu_gradient(z):
     return (z > 0).astype(np.result_type(z.dtype, np.float32))
 
 
-def _relu_gradient_from_output(a, out=None):
+def _relu_gradient_from_output(a):
     # a = max(z, 0) > 0 exactly where z > 0.
-    if out is None:
-        return (a > 0).astype(a.dtype)
-    return np.greater(a, 0, out=out)
+    return (a > 0).astype(a.dtype)
 
 
 class Activation(NamedTuple):
-    """A hidden-layer activation: g(z, out=None), g'(z), and g'(a, out=None) written in terms of a = g(z)."""
+    """A hidden-layer activation: g, g' of z, and g' written in terms of a = g(z)."""
 
     name: str
     g: Callable

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_network_arguments, theta_views
+from ._validation import as_network_arguments, overflow_is_an_error, theta_views
 from .cost import regularization_cost
 from .forward import propagate
 
@@ -56,6 +56,8 @@ def nn_cost_function(theta_vec, layer_sizes, X, y, lam=0.0, *, activation="sigmo
 
     Both are float64, or float32 when theta_vec and X are both float32; complex theta_vec
     (the complex-step check) needs sigmoid or tanh units. The inputs are never modified.
+    A cost or gradient too large for the dtype (say lambda near 1e300, or float32 data that
+    overflow in a deep ReLU network) raises ``OverflowError``, never returns inf or NaN.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -63,7 +65,8 @@ def nn_cost_function(theta_vec, layer_sizes, X, y, lam=0.0, *, activation="sigmo
         theta_vec, layer_sizes, X, y, lam, activation=activation, output=output
     )
     backprop = _backprop_vectorized if method == "vectorized" else _backprop_loop
-    return backprop(theta_vec, layer_sizes, thetas, X, Y, lam, act, out)
+    with overflow_is_an_error(theta_vec.dtype, theta_vec, X, lam):
+        return backprop(theta_vec, layer_sizes, thetas, X, Y, lam, act, out)
 
 
 def nn_cost(theta_vec, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", output="sigmoid"):
@@ -74,8 +77,9 @@ def nn_cost(theta_vec, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", outp
     _, _, thetas, X, Y, lam, act, out = as_network_arguments(
         theta_vec, layer_sizes, X, y, lam, activation=activation, output=output
     )
-    z_L = propagate(thetas, X, act, out, lean=True).z[-1]
-    return _cost(z_L, Y, thetas, lam, out)
+    with overflow_is_an_error(theta_vec.dtype, theta_vec, X, lam):
+        z_L = propagate(thetas, X, act, out, lean=True).z[-1]
+        return _cost(z_L, Y, thetas, lam, out)
 
 
 def _cost(z_L, Y, thetas, lam, out):
@@ -86,22 +90,24 @@ def _cost(z_L, Y, thetas, lam, out):
 def _backprop_vectorized(theta_vec, layer_sizes, thetas, X, Y, lam, act, out):
     m = X.shape[0]
     forward = propagate(thetas, X, act, out, lean=True)  # a(1) is X, without its ones
-    a = forward.a
-    J = _cost(forward.z[-1], Y, thetas, lam, out)
+    z, a = forward.z, forward.a
+    J = _cost(z[-1], Y, thetas, lam, out)
 
     grad_vec = np.empty_like(theta_vec)
-    D = theta_views(grad_vec, layer_sizes)  # D(l) as views of grad_vec: filling them fills DVec
+    Delta_views = theta_views(grad_vec, layer_sizes)  # Delta(l) written into grad_vec's blocks
 
-    delta = a[-1] - Y  # delta(L), (m, K)
+    delta = out.error(z[-1], Y)  # delta(L) = h - y, (m, K), taken from z (see cost.py)
     for l in range(len(thetas) - 1, -1, -1):
-        Delta = _Delta(delta, a[l], bias_split=l == 0)  # Delta(l) = delta(l+1)^T a(l)
+        Delta_views[l][...] = _Delta(delta, a[l], bias_split=l == 0)  # Delta(l) = delta(l+1)^T a(l)
         if l > 0:
             # delta(l) = delta(l+1) Theta(l)[:, 1:] .* g'(z(l)); g' read off a(l) = g(z(l)).
             delta = delta @ thetas[l][:, 1:]
-            delta *= act.gradient_from_output(a[l][:, 1:], out=a[l][:, 1:])  # a(l) is not read again
-        np.divide(Delta, m, out=D[l])  # D(l) = Delta(l) / m + (lambda/m) [0  Theta(l)[:, 1:]]
-        if lam > 0:
-            D[l][:, 1:] += (lam / m) * thetas[l][:, 1:]
+            delta *= act.gradient_from_output(a[l][:, 1:])
+
+    grad_vec /= m
+    if lam > 0:
+        for Theta, D in zip(thetas, theta_views(grad_vec, layer_sizes)):
+            D[:, 1:] += (lam / m) * Theta[:, 1:]
     return J, grad_vec
 
 
@@ -137,7 +143,7 @@ def _backprop_loop(theta_vec, layer_sizes, thetas, X, Y, lam, act, out):
         J = J + out.cost(z[L - 1], Y[t])
 
         # Backward: delta(L) = a(L) - y(t); delta(l) = (Theta(l)^T delta(l+1))[1:] .* g'(z(l)).
-        delta = a[L - 1] - Y[t]
+        delta = out.error(z[L - 1], Y[t])  # a(L) - y(t), taken from z (see cost.py)
         for l in range(L - 2, -1, -1):
             Delta[l] += np.outer(delta, a[l])
             if l > 0:

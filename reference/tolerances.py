@@ -40,14 +40,69 @@ TOLERANCES = {
         "the course's bound on norm(gradApprox - DVec) / norm(gradApprox + DVec) with eps = 1e-4: "
         "central differences err by O(eps^2 J''') ~ 1e-9 relative plus rounding u |J| / eps ~ 1e-12",
     ),
+    ("central_difference", _F64): Tolerance(
+        1e-9, 1e-10,
+        "central differences with eps = 1e-4 against an analytical gradient, by the course's "
+        "relative difference norm(num - grad) / norm(num + grad): truncation (eps^2 / 6) J''' "
+        "~ 1e-9 relative plus rounding u |J| / eps ~ 1e-12 |J| per entry. atol, in units of "
+        "max(1, |J|), is the entry size below which a relative error is rounding noise",
+    ),
+    ("central_difference", _F32): Tolerance(
+        1e-5, 1e-6,
+        "refused as a numerical derivative: in float32 central differences err by rounding "
+        "u |J| / eps ~ 6e-8 / 1e-4 ~ 6e-4 relative at eps = 1e-4, and by ~1e-5 even at the best "
+        "step eps ~ u^(1/3) ~ 4e-3, so they cannot reach the course's 1e-9; the cost must be "
+        "evaluated in float64 (float32 theta is upcast). The values are for a float32 analytical "
+        "gradient checked against float64 differences: hundreds of roundings of u ~ 6e-8",
+    ),
+    ("directional_difference", _F64): Tolerance(
+        1e-9, 1e-10,
+        "a central difference along a unit direction u against u . grad: the same truncation "
+        "(eps^2 / 6) D^3J[u, u, u] and rounding u |J| / eps as for central_difference, "
+        "compared by the course's relative difference over the directions",
+    ),
+    ("directional_difference", _F32): Tolerance(
+        1e-5, 1e-6,
+        "refused as a numerical derivative for the reasons of central_difference at float32; the "
+        "values are for a float32 analytical gradient checked against float64 differences",
+    ),
+    ("complex_step_verification", _F64): Tolerance(
+        1e-6, 1e-10,
+        "a real central difference along one random unit direction confirms a complex-step "
+        "gradient: it errs by ~1e-9 relative (truncation) and ~1e-12 |J| (rounding; atol in units "
+        "of max(1, |J|)), so a disagreement beyond 1e-6 of norm(grad) comes from a cost that is "
+        "not complex-safe, not from the check",
+    ),
+    ("kink_asymmetry", _F64): Tolerance(
+        1e-6, 1e-13,
+        "right minus left one-sided differences, a(s) = (J(+s) - 2 J0 + J(-s)) / s, is s J'' for "
+        "a smooth J, so a(eps / 2) - a(eps) / 2 is O(eps^3 J'''') ~ 1e-13 plus rounding ~10 u |J| / eps; "
+        "at a kink it keeps half the jump in slope. Relative to the largest one-sided slope; atol "
+        "in units of max(1, |J|) / eps",
+    ),
+    ("kink_central_jump", _F64): Tolerance(
+        1e-3, 1e-13,
+        "the central difference at eps against eps / 2 moves by (eps^2 / 8) J''' ~ 1e-9 J''' for a "
+        "smooth J, by a sixth of the jump in slope or more when a kink lies about eps / 3 from "
+        "theta_k (where the asymmetry test is blind): a loose bound, so that a large J''' is not "
+        "taken for a kink",
+    ),
     ("printed_6_decimals", _F64): Tolerance(
         0.0, 5e-7,
         "a figure published with six decimals is exact to half a unit in the sixth place",
     ),
     ("complex_step", _F64): Tolerance(
-        1e-13, 1e-300,
+        1e-13, 1e-15,
         "Im J(theta + i h e_k) / h with h = 1e-20 has no subtraction, so no cancellation, and "
-        "truncation O(h^2) ~ 1e-40: only the rounding of the cost's own evaluation, ~10-100 u",
+        "truncation O(h^2) ~ 1e-40: only the rounding of the cost's own evaluation, ~10-100 u. "
+        "atol covers the other side, an analytical gradient entry that is a sum over examples "
+        "cancelling to ~1e-5: its absolute rounding is u times the terms, ~1e-17",
+    ),
+    ("complex_step", _F32): Tolerance(
+        1e-5, 1e-30,
+        "refused as a numerical derivative: complex64 carries the cost with u ~ 6e-8 only; the "
+        "cost must be evaluated in complex128. The values are for a float32 analytical gradient "
+        "checked against a complex128 complex step: hundreds of roundings of u ~ 6e-8",
     ),
     ("derivative_from_output", _F64): Tolerance(
         1e-13, 4.5e-16,
@@ -55,10 +110,68 @@ TOLERANCES = {
         "1 - g by cancellation when g is near 1: absolute error up to ~2u = 4.4e-16 there, "
         "a few u relative elsewhere",
     ),
+    ("manual_vs_autodiff", _F64): Tolerance(
+        1e-10, 1e-13,
+        "the same derivatives by two routes (hand-written backprop against JAX's reverse or forward "
+        "mode, with log_sigmoid / logsumexp costs in place of softplus): tens of roundings of "
+        "u ~ 1e-16 per entry, ~1e-14 relative at most when measured; rtol 1e-10 leaves room for "
+        "deeper networks. atol covers entries that are sums over examples cancelling to ~0, whose "
+        "absolute error is m u times the size of the terms (~1e-15)",
+    ),
+    ("autodiff_modes", _F64): Tolerance(
+        1e-10, 1e-13,
+        "JAX reverse mode (one vector-Jacobian sweep) against forward mode (one Jacobian-vector "
+        "product per parameter): the same chain rule multiplied in the opposite order, rounding "
+        "only, as for manual_vs_autodiff",
+    ),
     ("same_formula", _F64): Tolerance(
         4e-16, 0.0,
         "two algebraically identical formulas evaluated in float64 (g(z)(1 - g(z)) against "
         "a (1 - a)): at most a couple of roundings apart",
+    ),
+    # --- The property suite (tests/test_properties.py): networks drawn by reference.strategies,
+    # weights and inputs uniform in [-1, 1], up to 5 layers of up to 12 units, m <= 10.
+    ("central_difference_slope", _F64): Tolerance(
+        1e-8, 3e-8,
+        "one central-difference slope with eps = 1e-4 (along a coordinate e_k, the course's "
+        "gradApprox, or a unit direction u) against e_k . DVec or u . DVec: truncation eps^2/6 "
+        "D^3J ~ 1.7e-9 |D^3J| plus rounding ~u |J| / eps ~ 1e-11. |D^3J| stayed below 6: largest "
+        "error 9.1e-9 over 9,000 small networks (every coordinate) and 2.4e-9 over 2,000 full-size "
+        "ones (4 directions each); atol admits |D^3J| up to 18, rtol the larger D^3J that comes "
+        "with large slopes",
+    ),
+    ("regularisation_added", _F64): Tolerance(
+        1e-14, 0.0,
+        "J and D(l) with lambda against the lambda = 0 values plus the penalty, relative to "
+        "|unregularised| + |penalty|: one rounding of the addition, plus the sum of up to ~600 "
+        "squared weights taken in another order (pairwise, ~10 u); measured <= 4.1e-16",
+    ),
+    ("sum_over_examples", _F64): Tolerance(
+        1e-12, 1e-15,
+        "a sum over examples regrouped (m J and m DVec against per-example sums, or the examples "
+        "permuted), relative to the sum of the terms' magnitudes: BLAS rounds the batch products "
+        "and the per-example ones differently, and delta(l) may cancel within a term (measured "
+        "<= 8e-13 relative, <= 6e-16 absolute where the terms are tiny)",
+    ),
+    ("identical_units", _F64): Tolerance(
+        1e-12, 1e-15,
+        "units with equal weights compute the same products, but BLAS may round different output "
+        "columns differently (fused or separate multiply-add in edge kernels): a few u per product, "
+        "carried through up to 5 layers and 4 gradient steps (measured <= 3e-13 relative)",
+    ),
+    # Training (manual_backprop.train, the command line's symmetry report, tests/test_train.py).
+    ("identical_hidden_units", _F64): Tolerance(
+        0.0, 1e-9,
+        "units that start with equal weights get equal gradients, so stay equal: measured 0.0 exactly "
+        "after 400 L-BFGS iterations on the digits (each unit's products run the same operations on "
+        "the same numbers); 1e-9 absorbs BLAS kernels that might sum one unit's column in another "
+        "order (a few u ~ 1e-16, even if training amplifies them), while distinct units differ by > 1e-3",
+    ),
+    ("separable_cost_after_lbfgs", _F64): Tolerance(
+        0.0, 1e-4,
+        "on linearly separable data the convex logistic cost has infimum 0 (no minimiser); SciPy's "
+        "L-BFGS-B stops once every |dJ/dtheta_k| <= gtol = 1e-5, and for well-fit examples "
+        "|h - y| ~ their cost, so J stops at ~1e-5 (measured 2.5e-5 on AND); 1e-4 leaves a factor 4",
     ),
 }
 

@@ -87,6 +87,8 @@ def run_point(point, config, names=None, clock=time.perf_counter, log=print):
         t0 = time.perf_counter()
         call()
         single[name] = time.perf_counter() - t0
+        print(f"    {point.name} {name}: first call {record['first_call_s'][name]:.3g} s, "
+              f"then {single[name]:.3g} s", file=sys.stderr, flush=True)
     slow = [n for n in calls if single[n] > config["slow_s"] and n not in ("ours", "floor")]
     fast = [n for n in calls if n not in slow]
     times = interleaved({n: calls[n] for n in fast}, min_rounds=config["min_rounds"],

@@ -102,8 +102,8 @@ CATALOGUE = (
         ("D = [Delta_l / m for Delta_l in Delta]", "D = [Delta_l for Delta_l in Delta]")),
         note="invisible when m = 1"),
     Bug("delta(L) with the wrong sign, y - a(L)", in_both_methods(
-        ("delta = a[-1] - Y", "delta = Y - a[-1]"),
-        ("delta = a[L - 1] - Y[t]", "delta = Y[t] - a[L - 1]"))),
+        ("delta = out.error(z[-1], Y)", "delta = -out.error(z[-1], Y)"),
+        ("delta = out.error(z[L - 1], Y[t])", "delta = -out.error(z[L - 1], Y[t])"))),
     Bug("transposed Theta(l) in the backward step", in_both_methods(
         ("delta = delta @ thetas[l][:, 1:]", "delta = delta @ thetas[l].T[:, 1:]"),
         ("(thetas[l].T @ delta)[1:]", "(thetas[l] @ delta)[1:]")),

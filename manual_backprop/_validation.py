@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numbers
 import operator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -46,19 +47,19 @@ def n_params(layer_sizes):
 
 
 def compute_dtype(*arrays):
-    """The dtype the computation runs in: float32 when every floating input is float32 (and
-    none is float64 or complex), complex when any input is complex, float64 otherwise."""
-    floating = [a.dtype for a in arrays if a.dtype.kind in "fc"]
-    if any(d.kind == "c" for d in floating):
+    """The dtype the computation runs in: complex when any input is complex, float32 when every
+    input is float32 (an integer X with float32 weights is not: its values may need float64),
+    float64 otherwise."""
+    if any(a.dtype.kind == "c" for a in arrays):
         return np.dtype(np.complex128)
-    if floating and all(d == np.float32 for d in floating):
+    if all(a.dtype == np.float32 for a in arrays):
         return np.dtype(np.float32)
     return np.dtype(np.float64)
 
 
 def as_array(name, value, *, ndim, allow_complex=False):
     """``value`` as an ndarray of ``ndim`` dimensions with a numeric dtype, non-empty and finite."""
-    array = np.asarray(value)
+    array = as_ndarray(name, value)
     kinds = _REAL_KINDS + ("c" if allow_complex else "")
     if array.dtype.kind not in kinds:
         expected = "real or complex numbers" if allow_complex else "real numbers"
@@ -71,6 +72,14 @@ def as_array(name, value, *, ndim, allow_complex=False):
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
     check_finite(name, array)
     return array
+
+
+def as_ndarray(name, value):
+    """np.asarray(value), with an error naming the argument when value is a ragged nesting."""
+    try:
+        return np.asarray(value)
+    except ValueError as error:
+        raise ValueError(f"{name} must be a rectangular array of numbers, got a ragged sequence ({error})") from None
 
 
 def check_finite(name, array):
@@ -108,7 +117,7 @@ def as_label_matrix(y, m, K, *, output="sigmoid", name="y"):
     the binary labels 0 and 1 are the single output's target), or an (m, K) matrix of 0s and
     1s (one-hot or multi-label). A softmax output needs exactly one 1 per row.
     """
-    y = np.asarray(y)
+    y = as_ndarray(name, y)
     if y.dtype.kind not in _REAL_KINDS:
         raise TypeError(f"{name} must hold integer labels or a 0-1 matrix, got dtype {y.dtype}")
     if y.ndim == 1:
@@ -230,3 +239,23 @@ def as_network_arguments(theta_vec, layer_sizes, X, y=None, lam=0.0, *, activati
     if y is not None:
         Y = as_label_matrix(y, X.shape[0], layer_sizes[-1], output=out.name).astype(np.finfo(dtype).dtype, copy=False)
     return layer_sizes, theta_vec, theta_views(theta_vec, layer_sizes), X, Y, lam, act, out
+
+
+@contextmanager
+def overflow_is_an_error(dtype, theta_vec, X, lam):
+    """Run a computation on checked, finite arguments; an overflow (or the inf - inf it leads
+    to) inside it raises ``OverflowError`` saying what did not fit, instead of a warning and an
+    inf or NaN result. Underflow keeps the caller's setting: it is the correct rounding of a
+    tiny value, not an error. The NumPy error state is restored on exit.
+    """
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            yield
+    except FloatingPointError as error:
+        if "underflow" in str(error):
+            raise
+        raise OverflowError(
+            f"the cost or its gradient does not fit in {dtype} ({error}): largest |theta_vec| = "
+            f"{np.max(np.abs(theta_vec)):.3g}, largest |X| = {np.max(np.abs(X)):.3g}, lambda = {lam:.3g}; "
+            + ("compute in float64 or scale the inputs down" if dtype == np.float32 else "scale the inputs down")
+        ) from None

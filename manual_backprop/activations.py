@@ -44,12 +44,15 @@ def sigmoid(z, out=None):
     """The logistic function g(z) = 1 / (1 + exp(-z)), elementwise.
 
     Accurate to a few ulp (relative) for every real z: for z < -709, exp(-z) overflows to
-    inf and g(z) becomes 0, the float64 value nearest to the true exp(z) < 1e-308.
+    inf and g(z) becomes 0, the float64 value nearest to the true exp(z) < 1e-308; for
+    z > 745, exp(-z) underflows to 0 and g(z) becomes 1, again the nearest float64.
     ``out``, when given, receives the result (it may be a strided view).
     """
     z = _as_inexact(z)
     result = np.empty_like(z) if out is None else out
-    with np.errstate(over="ignore"):  # exp(-z) = inf gives the correct g(z) = 0
+    # exp(-z) = inf gives the correct g(z) = 0, exp(-z) = 0 the correct g(z) = 1, and a
+    # subnormal g(z) is the correct rounding of exp(z): none of them is an error here.
+    with np.errstate(over="ignore", under="ignore"):
         np.negative(z, out=result)
         np.exp(result, out=result)
         result += 1.0

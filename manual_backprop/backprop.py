@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_network_arguments, theta_views
+from ._validation import as_network_arguments, overflow_is_an_error, theta_views
 from .cost import regularization_cost
 from .forward import propagate
 
@@ -57,6 +57,8 @@ def nn_cost_function(theta_vec, layer_sizes, X, y, lam=0.0, *, activation="sigmo
 
     Both are float64, or float32 when theta_vec and X are both float32; complex theta_vec
     (the complex-step check) needs sigmoid or tanh units. The inputs are never modified.
+    A cost or gradient too large for the dtype (say lambda near 1e300, or float32 data that
+    overflow in a deep ReLU network) raises ``OverflowError``, never returns inf or NaN.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -64,7 +66,8 @@ def nn_cost_function(theta_vec, layer_sizes, X, y, lam=0.0, *, activation="sigmo
         theta_vec, layer_sizes, X, y, lam, activation=activation, output=output
     )
     backprop = _backprop_vectorized if method == "vectorized" else _backprop_loop
-    return backprop(theta_vec, layer_sizes, thetas, X, Y, lam, act, out)
+    with overflow_is_an_error(theta_vec.dtype, theta_vec, X, lam):
+        return backprop(theta_vec, layer_sizes, thetas, X, Y, lam, act, out)
 
 
 def nn_cost(theta_vec, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", output="sigmoid"):
@@ -75,8 +78,9 @@ def nn_cost(theta_vec, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", outp
     _, _, thetas, X, Y, lam, act, out = as_network_arguments(
         theta_vec, layer_sizes, X, y, lam, activation=activation, output=output
     )
-    z_L = propagate(thetas, X, act, out).z[-1]
-    return _cost(z_L, Y, thetas, lam, out)
+    with overflow_is_an_error(theta_vec.dtype, theta_vec, X, lam):
+        z_L = propagate(thetas, X, act, out).z[-1]
+        return _cost(z_L, Y, thetas, lam, out)
 
 
 def _cost(z_L, Y, thetas, lam, out):
@@ -94,7 +98,7 @@ def _backprop_vectorized(theta_vec, layer_sizes, thetas, X, Y, lam, act, out):
     # D(l)^T as row-major blocks of grad_vec: writing them fills DVec in column-major order.
     D_T = [D.T for D in theta_views(grad_vec, layer_sizes)]
 
-    delta = a[-1] - Y  # delta(L), (m, K)
+    delta = out.error(z[-1], Y)  # delta(L) = h - y, (m, K), taken from z (see cost.py)
     for l in range(len(thetas) - 1, -1, -1):
         np.matmul(a[l].T, delta, out=D_T[l])  # Delta(l)^T = a(l)^T delta(l+1)
         if l > 0:
@@ -127,7 +131,7 @@ def _backprop_loop(theta_vec, layer_sizes, thetas, X, Y, lam, act, out):
         J = J + out.cost(z[L - 1], Y[t])
 
         # Backward: delta(L) = a(L) - y(t); delta(l) = (Theta(l)^T delta(l+1))[1:] .* g'(z(l)).
-        delta = a[L - 1] - Y[t]
+        delta = out.error(z[L - 1], Y[t])  # a(L) - y(t), taken from z (see cost.py)
         for l in range(L - 2, -1, -1):
             Delta[l] += np.outer(delta, a[l])
             if l > 0:

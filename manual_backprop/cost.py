@@ -14,7 +14,13 @@ Both costs are computed from z(L), not from h, so that a saturated unit (h round
     -[y log g(z) + (1 - y) log(1 - g(z))] = softplus((1 - 2y) z),   softplus(x) = log(1 + e^x),
 
 with no cancellation; the softmax term is logsumexp(z_i) - z_ic. With either pairing the error
-of the output layer is the same, delta(L) = h - y, which is why they share one interface.
+of the output layer is the same, delta(L) = h - y, which is why they share one interface. It is
+also taken from z: where y = 1 and h rounds to 1, h - 1 would cancel to 0 while the true error
+is tiny but not 0, so :func:`sigmoid_output_error` and :func:`softmax_output_error` write it
+without that subtraction.
+
+Saturation is not an error: an exponential that underflows to 0 (or a result that rounds to a
+subnormal) is the correctly rounded value, so these functions never warn about underflow.
 
 Regularisation adds lambda/(2m) times the sum of the squared weights, bias columns excluded.
 The functions are analytic in z (branches chosen by the real part only), so they also accept
@@ -34,6 +40,8 @@ __all__ = [
     "softmax",
     "sigmoid_cross_entropy",
     "softmax_cross_entropy",
+    "sigmoid_output_error",
+    "softmax_output_error",
     "regularization_cost",
     "Output",
     "OUTPUTS",
@@ -47,15 +55,18 @@ def softplus(x):
     if np.iscomplexobj(x):
         positive = x.real > 0
         # log(1 + e^x) = x + log(1 + e^-x): take the form whose exponent has a real part <= 0.
-        return np.where(positive, x, 0) + np.log1p(np.exp(np.where(positive, -x, x)))
-    return np.logaddexp(0.0, x)
+        with np.errstate(under="ignore"):
+            return np.where(positive, x, 0) + np.log1p(np.exp(np.where(positive, -x, x)))
+    with np.errstate(under="ignore"):  # log(1 + e^x) = e^x rounds to 0 or a subnormal for x << 0
+        return np.logaddexp(0.0, x)
 
 
 def softmax(z):
     """h_k = exp(z_k) / sum_j exp(z_j) along the last axis, shifted by the (real) maximum."""
     z = np.asarray(z)
-    e = np.exp(z - np.max(z.real, axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    with np.errstate(under="ignore"):  # exp(z_k - max) = 0: a class far behind has h_k = 0
+        e = np.exp(z - np.max(z.real, axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
 
 
 def sigmoid_cross_entropy(z, Y):
@@ -78,10 +89,33 @@ def softmax_cross_entropy(z, Y):
     rows = np.arange(z.shape[0])
     top = np.argmax(z.real, axis=1)
     z_max = z[rows, top]
-    e = np.exp(z - z_max[:, None])
+    with np.errstate(under="ignore"):
+        e = np.exp(z - z_max[:, None])
     e[rows, top] = 0.0
     z_label = (Y * z).sum(axis=1)
     return ((z_max - z_label) + np.log1p(e.sum(axis=1))).sum()
+
+
+def sigmoid_output_error(z, Y):
+    """delta(L) = h - y with h = g(z), computed as (1 - 2y) g((1 - 2y) z) for y in {0, 1}.
+
+    For y = 1 this is -g(-z) = g(z) - 1 without the subtraction, so a unit saturated on the
+    right side (h rounded to 1) keeps its tiny, correct error instead of 0.
+    z, Y : arrays of the same shape, (m, K) or (K,). Returns an array of that shape.
+    """
+    sign = 1.0 - 2.0 * Y
+    return sign * sigmoid(sign * z)
+
+
+def softmax_output_error(z, Y):
+    """delta(L) = h - y for one-hot rows y, h = softmax(z), along the last axis.
+
+    In the label's column h_c - 1 = -sum_{k != c} h_k: summing the other classes avoids the
+    cancellation 1 - h_c when the label's probability rounds to 1.
+    z, Y : arrays of the same shape, (m, K) or (K,). Returns an array of that shape.
+    """
+    h_other = softmax(z) * (1.0 - Y)
+    return h_other - Y * h_other.sum(axis=-1, keepdims=True)
 
 
 def regularization_cost(thetas, lam, m):
@@ -92,16 +126,18 @@ def regularization_cost(thetas, lam, m):
 
 
 class Output(NamedTuple):
-    """An output layer: its activation h(z) and its summed cost from z, both along the last axis."""
+    """An output layer: its activation h(z), its summed cost and its error delta(L) = h - y,
+    all from z along the last axis."""
 
     name: str
     h: Callable
     cost: Callable
+    error: Callable
 
 
 OUTPUTS = {
-    "sigmoid": Output("sigmoid", sigmoid, sigmoid_cross_entropy),
-    "softmax": Output("softmax", softmax, softmax_cross_entropy),
+    "sigmoid": Output("sigmoid", sigmoid, sigmoid_cross_entropy, sigmoid_output_error),
+    "softmax": Output("softmax", softmax, softmax_cross_entropy, softmax_output_error),
 }
 
 

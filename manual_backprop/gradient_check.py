@@ -159,6 +159,8 @@ class GradientCheckReport:
     max_abs_error, max_rel_error : the largest |numerical - analytical| and the largest relative
         error of one entry (entries smaller than the method's noise floor are left out of the latter)
     tolerance, tolerance_reason : the bound on relative_difference and why it is that
+    gradient_dtype : the dtype of the analytical gradient; a float32 gradient is judged by the
+        float32 bound, never by the float64 one that its own rounding would fail
     passed : relative_difference <= tolerance
     n_evaluations : cost evaluations the numerical side used (the analytical call not counted)
     parts : per layer (1-based), the bias column and the weights, as :class:`PartError`
@@ -194,6 +196,7 @@ class GradientCheckReport:
     step: float = fd.DEFAULT_EPS
     directions: np.ndarray | None = field(default=None, repr=False)
     upcast_from: str | None = None
+    gradient_dtype: str = "float64"
 
     @property
     def failing_parts(self):
@@ -217,6 +220,15 @@ class GradientCheckReport:
         lines.append("")
         lines.append("If your backpropagation implementation is correct, then")
         lines.append(f"the relative difference will be small (less than {self.tolerance:g}).")
+        if self.gradient_dtype != "float64":
+            float64_bound = tolerance(_TOLERANCE_NAMES[self.method]).rtol
+            u = np.finfo(self.gradient_dtype).eps / 2
+            lines.append(f"(The analytical gradient is {self.gradient_dtype}, unit roundoff u = {u:.2g}: the hundreds "
+                         "of roundings in its backprop")
+            lines.append(f"put a correct one ~1e-6 from the exact gradient, so it is judged by the {self.gradient_dtype} "
+                         f"bound {self.tolerance:g},")
+            lines.append(f"not by the float64 bound {float64_bound:g}, which no correct {self.gradient_dtype} "
+                         "gradient can meet.)")
         lines.append("")
         lines.append(f"Relative Difference: {self.relative_difference:.6g}")
         lines.append(f"Largest error: {self.max_abs_error:.3g} absolute, {self.max_rel_error:.3g} relative")
@@ -344,9 +356,9 @@ def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", c
     J0, analytical = _analytical(cost_fn, theta)
     J = _Counted(cost if cost is not None else (lambda t: cost_fn(t)[0]))
     tol = tolerance(_TOLERANCE_NAMES[method], analytical.dtype)
-    analytical = analytical.astype(np.float64)
     common = dict(method=method, cost=J0, tolerance=tol.rtol, tolerance_reason=tol.reason, n_parameters=P,
-                  layer_sizes=layer_sizes, upcast_from=upcast_from)
+                  layer_sizes=layer_sizes, upcast_from=upcast_from, gradient_dtype=str(analytical.dtype))
+    analytical = analytical.astype(np.float64)
 
     if method == "directional":
         return _check_directional(J, theta, analytical, layer_sizes, tol, eps, n_directions, rng, common)

@@ -119,19 +119,12 @@ def _network_name(layer_sizes):
 
 
 def _load_data(args):
-    from .data import Digits, load_digits_split, load_course_data, stratified_split, SPLIT_SEED
+    from .data import load_course_split, load_digits_split
 
     if args.data is None:
-        digits = load_digits_split(test_size=args.test_size)
-        source = "scikit-learn's load_digits, 8x8 images, pixels scaled to [0, 1]"
-        return digits, source
-    X, y = load_course_data(args.data)
-    train, test = stratified_split(y, args.test_size, np.random.default_rng(SPLIT_SEED))
-    side = math.isqrt(X.shape[1])
-    # The course's 20x20 images are stored column by column (Octave's X(:)).
-    image_shape, order = ((side, side), "F") if side * side == X.shape[1] else ((1, X.shape[1]), "C")
-    digits = Digits(X[train], y[train], X[test], y[test], image_shape, order)
-    return digits, f"{os.fspath(args.data)}, course labels 1..10 mapped to digits (10 is 0)"
+        return load_digits_split(test_size=args.test_size), "scikit-learn's load_digits, 8x8 images, pixels scaled to [0, 1]"
+    return (load_course_split(args.data, test_size=args.test_size),
+            f"{os.fspath(args.data)}, course labels 1..10 mapped to digits (10 is 0)")
 
 
 def _baseline(args, digits):
@@ -223,7 +216,9 @@ def _train(args):
                                                output=args.output) == digits.y_test)),
     }
     spread = hidden_unit_spread(result.theta_vec, layer_sizes)
-    identical = all(s <= tolerance("identical_hidden_units").atol for s in spread)
+    # Layers of one unit have nothing to be identical to; the question is for the others.
+    spreads = [d for d, s in zip(spread, layer_sizes[1:-1]) if s > 1]
+    identical = bool(spreads) and all(d <= tolerance("identical_hidden_units").atol for d in spreads)
     baseline = {} if args.no_baseline else _baseline(args, digits)
 
     os.makedirs(args.out, exist_ok=True)
@@ -243,28 +238,29 @@ def _train(args):
         "hidden_units_identical": identical, "hidden_unit_spread": spread,
         "seconds": seconds, "total_seconds": time.perf_counter() - started, "figures": figures,
     }
-    if args.json:
-        print(json.dumps(summary))
-        return 0
-
-    print(f"\n{'accuracy':<30}{'train':>8}{'test':>8}")
-    print(f"{'manual-backprop (this run)':<30}{accuracy['train_accuracy']:>8.4f}{accuracy['test_accuracy']:>8.4f}")
-    if baseline:
-        print(f"{'scikit-learn MLPClassifier':<30}{baseline['baseline_train_accuracy']:>8.4f}"
-              f"{baseline['baseline_test_accuracy']:>8.4f}")
-        note = "" if baseline["baseline_converged"] else " (stopped at max_iter)"
-        print(f"  baseline: {baseline['baseline']}{note}, {baseline['baseline_seconds']:.2f} s")
-    n_hidden = layer_sizes[1]
-    if identical:
-        print(f"\nsymmetry: the {n_hidden} hidden units stayed identical (all-equal initial weights never break "
-              f"symmetry), so the network has in effect one hidden unit per layer; test accuracy "
-              f"{accuracy['test_accuracy']:.4f}")
-    else:
-        print(f"\nsymmetry broken: the hidden units differ (largest weight difference between units "
-              f"{max(spread):.3g})")
-    print(f"figures: {figures['learning_curve']}, {figures['hidden_units']}")
-    print(f"total {summary['total_seconds']:.1f} s")
+    print(json.dumps(summary) if args.json else _report(summary))
     return 0
+
+
+def _report(summary):
+    """The end of the text report: accuracies side by side, the symmetry verdict, the figures."""
+    lines = [f"\n{'accuracy':<30}{'train':>8}{'test':>8}",
+             f"{'manual-backprop (this run)':<30}{summary['train_accuracy']:>8.4f}{summary['test_accuracy']:>8.4f}"]
+    if "baseline" in summary:
+        note = "" if summary["baseline_converged"] else " (stopped at max_iter)"
+        lines += [f"{'scikit-learn MLPClassifier':<30}{summary['baseline_train_accuracy']:>8.4f}"
+                  f"{summary['baseline_test_accuracy']:>8.4f}",
+                  f"  baseline: {summary['baseline']}{note}, {summary['baseline_seconds']:.2f} s"]
+    if summary["hidden_units_identical"]:
+        lines.append(f"\nsymmetry: the {summary['settings']['layer_sizes'][1]} hidden units stayed identical "
+                     f"(all-equal initial weights never break symmetry), so the network has in effect one hidden "
+                     f"unit per layer; test accuracy {summary['test_accuracy']:.4f}")
+    elif max(summary["settings"]["layer_sizes"][1:-1]) > 1:
+        lines.append(f"\nsymmetry broken: the hidden units differ (largest weight difference between units "
+                     f"{max(summary['hidden_unit_spread']):.3g})")
+    lines += [f"figures: {summary['figures']['learning_curve']}, {summary['figures']['hidden_units']}",
+              f"total {summary['total_seconds']:.1f} s"]
+    return "\n".join(lines)
 
 
 CHECKS = [  # (hidden layers, activation, output, lambda, K) of the networks that `check` runs

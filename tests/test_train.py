@@ -101,3 +101,12 @@ def test_bad_training_arguments_are_named_in_the_error(call, message):
     cost_function, theta_vec, _ = problem()
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         call(cost_function, theta_vec)
+
+
+def test_a_cost_that_is_not_finite_stops_training_with_the_iteration_named():
+    def diverging(theta):
+        J = np.inf if theta[0] > 1 else float(theta[0])
+        return J, -np.ones_like(theta)
+
+    with pytest.raises(FloatingPointError, match="the cost J became inf at iteration 2"):
+        gradient_descent(diverging, np.zeros(3), learning_rate=0.6, iterations=5)

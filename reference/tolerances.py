@@ -124,6 +124,25 @@ TOLERANCES = {
         "product per parameter): the same chain rule multiplied in the opposite order, rounding "
         "only, as for manual_vs_autodiff",
     ),
+    # --- Reliability at extreme magnitudes (|weights|, |X| up to 1e3, any lambda, float32 or float64):
+    # the hand-written gradient against the JAX oracle, relative to a per-problem error bound.
+    ("extreme_magnitudes_vs_autodiff", _F64): Tolerance(
+        8 * 2.0 ** -53, 2.0,
+        "no fixed tolerance fits: an error of u |a| |Theta| in z(l) is a relative error of a "
+        "saturated g'(z) ~ e^-|z|, and near-zero gradients of saturated units are known only "
+        "absolutely, to an amount that scales with the weights. The comparison is |a - b| <= "
+        "rtol |b| + atol (E_lib + E_oracle), E the running error bound of each side "
+        "(tests/error_bounds.py: gamma_n sum |terms| per dot product, the largest change of g and "
+        "g' over [z - E, z + E], a few ulp per elementwise function, and the smallest normal "
+        "number as the absolute floor per operation, which the later products scale by the "
+        "problem). atol = 2 is a safety factor over that first-order bound (measured ratios "
+        "stay below 0.7); rtol: a few u for entries the bound puts at 0",
+    ),
+    ("extreme_magnitudes_vs_autodiff", _F32): Tolerance(
+        8 * 2.0 ** -24, 2.0,
+        "as for float64, with the float32 u = 6e-8 and smallest normal 1.2e-38 in the library's "
+        "bound (the oracle works in float64 on the same float32 values)",
+    ),
     ("same_formula", _F64): Tolerance(
         4e-16, 0.0,
         "two algebraically identical formulas evaluated in float64 (g(z)(1 - g(z)) against "

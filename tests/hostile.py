@@ -111,13 +111,14 @@ class Problem(dict):
 
 
 @st.composite
-def problems(draw, *, dtype=None, max_m=4, lams=None, sizes=None, regime=None):
+def problems(draw, *, dtype=None, m=None, lams=None, sizes=None, regime=None):
     """A valid problem with hostile numbers: weights, inputs in any regime (|x| <= 1e3), any lambda
-    in [0, 1e3] (or drawn from ``lams``), float64 or float32 (or ``dtype``), small shapes."""
+    in [0, 1e3] (or drawn from ``lams``), float64 or float32 (or ``dtype``), small shapes: layer
+    sizes from :func:`layer_sizes` or the strategy ``sizes``, m in 1..4 or from the strategy ``m``."""
     sizes = draw(sizes if sizes is not None else layer_sizes())
     output = draw(st.sampled_from(OUTPUTS if sizes[-1] >= 2 else ("sigmoid",)))
     dtype = draw(st.sampled_from([np.float64, np.float32])) if dtype is None else dtype
-    m = draw(st.integers(1, max_m))
+    m = draw(m if m is not None else st.integers(1, 4))
     lam = draw(lams if lams is not None else st.one_of(st.just(0.0), st.floats(0.0, 1e3), magnitudes("tiny").map(abs)))
     return Problem(
         theta_vec=draw(hostile_arrays((n_params(sizes),), dtype=dtype, regime=regime)),

@@ -21,9 +21,11 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 import manual_backprop as mb
-from reference.finite_difference import central_difference
+from manual_backprop.gradient_check import debug_network
+from reference import autodiff
 from reference.tolerances import tolerance
-from tests.helpers import relative_difference
+from tests.error_bounds import error_bounds
+from tests.helpers import assert_close
 from tests.hostile import (ACTIVATIONS, Problem, label_vectors, moderate_problems, n_params, non_finite,
                            problems)
 
@@ -39,6 +41,24 @@ def assert_finite(J, grad_vec, dtype):
     assert np.asarray(J).dtype == dtype and grad_vec.dtype == dtype
 
 
+def assert_matches_the_oracle(problem, J, grad_vec):
+    """J and grad_vec against reference.autodiff (float64, on the same values), within the sum of
+    both sides' running error bounds for this problem (see tests/error_bounds.py)."""
+    theta_vec, layer_sizes, X, y, lam = problem.args()
+    J_jax, grad_jax = autodiff.nn_cost_function(theta_vec, layer_sizes, X, y, lam, **problem.kwargs())
+    Y = autodiff.label_matrix(y, layer_sizes[-1])
+    (EJ, E_grad), (EJ_jax, E_grad_jax) = (
+        error_bounds(theta_vec, layer_sizes, X, Y, lam, **problem.kwargs(), dtype=dtype)
+        for dtype in (grad_vec.dtype, np.float64))
+    tol = tolerance("extreme_magnitudes_vs_autodiff", grad_vec.dtype)
+    assert abs(J - J_jax) <= tol.atol * (EJ + EJ_jax) + tol.rtol * abs(J_jax), \
+        f"J = {J!r}, oracle {J_jax!r}, error bound {EJ + EJ_jax:.3g}"
+    allowed = tol.atol * (E_grad + E_grad_jax) + tol.rtol * np.abs(grad_jax)
+    wrong = np.flatnonzero(np.abs(grad_vec - grad_jax) > allowed)[:5]
+    assert wrong.size == 0, (f"grad_vec{wrong.tolist()} = {grad_vec[wrong]}, oracle {grad_jax[wrong]}, "
+                             f"allowed difference {allowed[wrong]}")
+
+
 # ---------------------------------------------------------------- finite results, in the dtype given
 
 
@@ -50,6 +70,21 @@ def test_cost_and_gradient_are_finite_for_weights_and_inputs_up_to_1e3_in_any_re
     for J, grad_vec in results:
         assert_finite(J, grad_vec, problem["theta_vec"].dtype)
     assert J_alone == results[0][0]
+
+
+# The oracle compiles each JAX operation once per shape (~0.5 s); a fixed pool of networks, from
+# logistic regression to three weight layers, keeps every Hypothesis example after the first few
+# cheap, so that the examples go to hostile numbers rather than to compiling shapes.
+# The degenerate shapes below serve as the pool, so that both tests share the compilations.
+ORACLE_NETWORKS = st.sampled_from([(3, 1), (1, 4, 2), (3, 1, 3), (1, 1, 1, 1), (4, 3, 1), (3, 4, 2)])
+
+
+@given(problems(sizes=ORACLE_NETWORKS, m=st.sampled_from([1, 3])))
+def test_cost_and_gradient_match_the_oracle_within_their_error_bound_at_any_magnitude(problem):
+    with np.errstate(**RAISE_BUT_UNDERFLOW):
+        J, grad_vec = cost_function(problem)
+    assert_finite(J, grad_vec, problem["theta_vec"].dtype)
+    assert_matches_the_oracle(problem, J, grad_vec)
 
 
 @given(moderate_problems())
@@ -101,30 +136,47 @@ def test_the_computation_runs_in_float32_only_when_theta_vec_and_X_are_both_floa
 
 # ---------------------------------------------------------------- degenerate but valid shapes
 
-DEGENERATE = {
-    "logistic regression (L = 2, K = 1)": ((3, 1), "sigmoid"),
-    "no hidden layer, softmax (L = 2)": ((2, 3), "softmax"),
-    "one input unit": ((1, 4, 2), "softmax"),
-    "one hidden unit": ((3, 1, 3), "sigmoid"),
-    "layers of width 1": ((1, 1, 1, 1), "sigmoid"),
-    "one output unit, binary labels": ((4, 3, 1), "sigmoid"),
+DEGENERATE = {  # (layer sizes, output, m)
+    "logistic regression (L = 2, K = 1)": ((3, 1), "sigmoid", 3),
+    "no hidden layer, softmax (L = 2)": ((3, 4), "softmax", 3),
+    "one input unit": ((1, 4, 2), "softmax", 3),
+    "one hidden unit": ((3, 1, 3), "sigmoid", 3),
+    "layers of width 1": ((1, 1, 1, 1), "sigmoid", 3),
+    "one output unit, binary labels": ((4, 3, 1), "sigmoid", 3),
+    "one example": ((3, 4, 2), "softmax", 1),
 }
 
 
-@pytest.mark.parametrize("m", [1, 3])
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("case", DEGENERATE)
-def test_degenerate_shapes_give_the_gradient_of_the_cost(case, activation, m):
-    layer_sizes, output = DEGENERATE[case]
+def test_degenerate_shapes_give_the_cost_and_gradient_of_the_oracle(case, activation):
+    layer_sizes, output, m = DEGENERATE[case]
     rng = np.random.default_rng(m)
     theta_vec, X = rng.standard_normal(mb.n_params(layer_sizes)), rng.standard_normal((m, layer_sizes[0]))
     y = rng.integers(0, max(layer_sizes[-1], 2), size=m)
+    args, kwargs = (theta_vec, layer_sizes, X, y, 0.7), dict(activation=activation, output=output)
     with np.errstate(all="raise"):
-        J, grad_vec = mb.nn_cost_function(theta_vec, layer_sizes, X, y, 0.7, activation=activation, output=output)
-    grad_approx = central_difference(
-        lambda t: mb.nn_cost(t, layer_sizes, X, y, 0.7, activation=activation, output=output), theta_vec)
-    assert np.isfinite(J)
-    assert relative_difference(grad_approx, grad_vec) < tolerance("course_relative_difference").rtol
+        J, grad_vec = mb.nn_cost_function(*args, **kwargs)
+    J_jax, grad_jax = autodiff.nn_cost_function(*args, **kwargs)
+    assert_close(J, J_jax, "manual_vs_autodiff")
+    assert_close(grad_vec, grad_jax, "manual_vs_autodiff")
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("scale", [1e2, 1e3])
+def test_weights_too_large_saturate_the_hidden_units_and_give_tiny_but_correct_gradients(scale, activation):
+    # The notes' case: large weights push sigmoid and tanh units into their flat tails, g'(z) ~ 0,
+    # and the gradient of the first layer vanishes; it must do so correctly, not as NaN.
+    theta_vec, layer_sizes, X, y = debug_network()
+    problem = Problem(theta_vec=scale * theta_vec, layer_sizes=layer_sizes, X=scale * X, y=y, lam=1.0,
+                      activation=activation, output="sigmoid")
+    with np.errstate(**RAISE_BUT_UNDERFLOW):
+        J, grad_vec = cost_function(problem)
+    assert_finite(J, grad_vec, np.float64)
+    assert_matches_the_oracle(problem, J, grad_vec)
+    with np.errstate(**RAISE_BUT_UNDERFLOW):
+        D1, D2 = mb.reshape(cost_function(problem | {"lam": 0.0})[1], layer_sizes)  # without regularisation
+    assert np.abs(D1).max() < 1e-3 * np.abs(D2).max()
 
 
 # ---------------------------------------------------------------- inputs in any form that means the same numbers

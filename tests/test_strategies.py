@@ -1,9 +1,13 @@
+import ast
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+import reference.strategies as strategies_module
 from reference.strategies import (
     LABEL_FORMS,
     NetworkProblem,
@@ -102,3 +106,10 @@ def test_strategies_reject_bad_arguments_when_they_are_built(make, message):
     with pytest.raises(InvalidArgument, match=message):
         make()
 
+
+
+def test_the_strategies_never_import_the_library_they_generate_problems_for():
+    tree = ast.parse(Path(strategies_module.__file__).read_text())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert not any(name.split(".")[0] == "manual_backprop" for name in imported), sorted(imported)

@@ -135,14 +135,6 @@ class PartError:
                 f"{self.relative_difference:.3g}, largest error {self.max_abs_error:.3g}  {verdict}")
 
 
-def _relative_difference(numerical, analytical):
-    num = np.linalg.norm(numerical + analytical)
-    den = np.linalg.norm(numerical - analytical)
-    if den == 0:
-        return 0.0
-    return float(den / num) if num > 0 else float("inf")
-
-
 # ---------------------------------------------------------------------------------------------
 # The report
 
@@ -385,7 +377,7 @@ def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", c
     errors_kept = np.where(keep, errors, 0.0)
     scale = np.maximum(np.abs(numerical), np.abs(analytical))
     rel = np.where(keep & (scale > floor), errors / np.where(scale > 0, scale, 1.0), 0.0)
-    relative_difference = _relative_difference(numerical[keep], analytical[keep])
+    relative_difference = fd.relative_difference(numerical[keep], analytical[keep])
     passed = bool(relative_difference <= tol.rtol)
     # A failed check names the entries that disagree; a passed one shows the largest (rounding) errors.
     candidates = errors_kept if passed or not (disagree & keep).any() else np.where(disagree & keep, errors, 0.0)
@@ -397,7 +389,7 @@ def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", c
         max_abs_error=float(errors_kept.max(initial=0.0)), max_rel_error=float(rel.max(initial=0.0)),
         passed=passed, n_evaluations=J.calls, parts=parts, worst=worst,
         kinks=kinks, kink_slopes=kink_slopes, kinks_excluded=int(on_kink.sum()),
-        relative_difference_with_kinks=_relative_difference(numerical, analytical), step=step, **common,
+        relative_difference_with_kinks=fd.relative_difference(numerical, analytical), step=step, **common,
     )
 
 
@@ -438,7 +430,7 @@ def _part_errors(numerical, analytical, keep, layer_sizes, rtol):
         indices = indices[keep[indices]]
         num, ana = numerical[indices], analytical[indices]
         diff = float(np.linalg.norm(num - ana))
-        relative = _relative_difference(num, ana)
+        relative = fd.relative_difference(num, ana)
         passed = relative <= rtol or diff <= rtol * whole
         parts.append(PartError(layer, part, len(indices), relative,
                                float(np.abs(num - ana).max(initial=0.0)), bool(passed)))
@@ -455,7 +447,7 @@ def _check_directional(J, theta, analytical, layer_sizes, tol, eps, n_directions
     U = np.vstack(directions)
     numerical = fd.directional_differences(J, theta, U, eps)
     predicted = U @ analytical
-    relative_difference = _relative_difference(numerical, predicted)
+    relative_difference = fd.relative_difference(numerical, predicted)
     passed = relative_difference <= tol.rtol
     errors = np.abs(numerical - predicted)
     scale = np.maximum(np.abs(numerical), np.abs(predicted))
@@ -466,7 +458,7 @@ def _check_directional(J, theta, analytical, layer_sizes, tol, eps, n_directions
     whole = np.linalg.norm(numerical + predicted)
     for i, (layer, part, indices) in enumerate(part_list):
         j = len(U) - len(part_list) + i
-        relative = _relative_difference(numerical[j:j + 1], predicted[j:j + 1])
+        relative = fd.relative_difference(numerical[j:j + 1], predicted[j:j + 1])
         ok = relative <= tol.rtol or errors[j] <= tol.rtol * whole
         parts.append(PartError(layer, part, len(indices), relative, float(errors[j]), bool(ok)))
 
@@ -517,19 +509,29 @@ def _bisect(J, theta, analytical, U, numerical, predicted, part_list, parts, lay
 # The course's checkNNGradients
 
 
-def debug_network(input_layer_size=3, hidden_layer_size=5, num_labels=3, m=5):
+def debug_network(input_layer_size=3, hidden_layer_size=5, num_labels=3, m=5, *, hidden_layers=1):
     """The course's checkNNGradients network: (theta_vec, layer_sizes, X, y).
 
-    Theta(1), Theta(2) and X come from debug_initialize_weights; the course's labels
-    y = 1 + mod(1:m, 3) become 0-based: y = mod(t, 3) for t = 1..m, that is 1, 2, 0, 1, 2.
+    Layer sizes (input_layer_size, hidden_layer_size, ..., hidden_layer_size, num_labels) with
+    ``hidden_layers`` hidden layers (the course's 3-5-3 by default). Every Theta(l), of shape
+    (s_{l+1}, s_l + 1), and X, of shape (m, input_layer_size), come from
+    debug_initialize_weights; the course's labels y = 1 + mod(1:m, K) become 0-based:
+    y = mod(t, K) for t = 1..m, that is 1, 2, 0, 1, 2 for K = 3 (binary 1, 0, 1, ... for K = 1).
+
+    Returns
+    -------
+    theta_vec : ndarray (P,), the Theta(l) unrolled
+    layer_sizes : tuple of ints (s_1, ..., s_L)
+    X : ndarray (m, s_1)
+    y : ndarray (m,) of int labels
     """
-    layer_sizes = (input_layer_size, hidden_layer_size, num_labels)
-    theta_vec = unroll([
-        debug_initialize_weights(hidden_layer_size, input_layer_size),
-        debug_initialize_weights(num_labels, hidden_layer_size),
-    ])
+    if isinstance(hidden_layers, bool) or not isinstance(hidden_layers, (int, np.integer)) or hidden_layers < 0:
+        raise ValueError(f"hidden_layers must be an integer >= 0, got {hidden_layers!r}")
+    layer_sizes = as_layer_sizes((input_layer_size, *([hidden_layer_size] * hidden_layers), num_labels))
+    theta_vec = unroll([debug_initialize_weights(s_out, s_in)
+                        for s_in, s_out in zip(layer_sizes[:-1], layer_sizes[1:])])
     X = debug_initialize_weights(m, input_layer_size - 1)
-    y = np.arange(1, m + 1) % num_labels
+    y = np.arange(1, m + 1) % max(num_labels, 2)
     return theta_vec, layer_sizes, X, y
 
 

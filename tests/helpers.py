@@ -26,8 +26,3 @@ def assert_close(actual, desired, check, dtype=np.float64):
     tol = tolerance(check, dtype)
     np.testing.assert_allclose(actual, desired, rtol=tol.rtol, atol=tol.atol,
                                err_msg=f"{check}: {tol.reason}")
-
-
-def relative_difference(grad_approx, grad_vec):
-    """The course's norm(gradApprox - DVec) / norm(gradApprox + DVec)."""
-    return np.linalg.norm(grad_approx - grad_vec) / np.linalg.norm(grad_approx + grad_vec)

@@ -2,11 +2,11 @@ import numpy as np
 import pytest
 
 from manual_backprop import nn_cost, nn_cost_function, reshape, unroll
-from manual_backprop.cli import debug_network
+from manual_backprop.gradient_check import debug_network
 from reference import autodiff
-from reference.finite_difference import central_difference
+from reference.finite_difference import central_difference, relative_difference
 from reference.tolerances import tolerance
-from tests.helpers import assert_close, random_problem, relative_difference
+from tests.helpers import assert_close, random_problem
 
 SHAPES = [(1, 1), (3, 5, 3), (4, 1, 2), (2, 7, 6, 5, 1), (6, 4, 4, 4, 3)]
 

@@ -7,7 +7,7 @@ import manual_backprop as mb
 from manual_backprop.gradient_check import debug_network
 from reference import finite_difference as fd
 from reference.tolerances import TOLERANCES, tolerance
-from tests.helpers import assert_close, relative_difference
+from tests.helpers import assert_close
 
 
 class Counted:
@@ -44,7 +44,7 @@ def test_central_difference_costs_two_evaluations_per_parameter_and_meets_the_co
     counted = Counted(J)
     grad_approx = fd.central_difference(counted, theta_vec)
     assert counted.calls == 2 * theta_vec.size
-    assert relative_difference(grad_approx, grad_vec) < tolerance("central_difference").rtol
+    assert fd.relative_difference(grad_approx, grad_vec) < tolerance("central_difference").rtol
 
 
 def test_central_difference_error_shrinks_as_eps_squared_on_a_smooth_function():
@@ -59,7 +59,7 @@ def test_directional_difference_equals_u_dot_grad_with_two_evaluations_whatever_
     counted = Counted(J)
     slopes = fd.directional_differences(counted, theta_vec, directions)
     assert counted.calls == 2 * len(directions)
-    assert relative_difference(slopes, directions @ grad_vec) < tolerance("directional_difference").rtol
+    assert fd.relative_difference(slopes, directions @ grad_vec) < tolerance("directional_difference").rtol
 
 
 def test_random_unit_directions_have_length_one_and_stay_in_their_support():
@@ -75,7 +75,7 @@ def test_complex_step_gradient_of_the_network_equals_backprop_to_1e_13():
     grad_cs = fd.complex_step(counted, theta_vec, rng=np.random.default_rng(0))
     assert counted.calls == theta_vec.size + 3  # P complex, then one real direction and J(theta) to verify
     assert_close(grad_cs, grad_vec, "complex_step")
-    assert relative_difference(grad_cs, grad_vec) < 1e-13
+    assert fd.relative_difference(grad_cs, grad_vec) < 1e-13
 
 
 def test_complex_step_is_exact_to_rounding_where_central_differences_are_not():
@@ -153,3 +153,9 @@ def test_every_tolerance_of_the_numerical_methods_has_a_reason_for_both_dtypes()
         for dtype in (np.float64, np.float32):
             assert len(tolerance(check, dtype).reason) > 40
     assert all(t.reason for t in TOLERANCES.values())
+
+
+def test_relative_difference_is_the_courses_norm_ratio_with_its_edge_cases():
+    assert fd.relative_difference([3.0, 0.0], [1.0, 0.0]) == 0.5
+    assert fd.relative_difference([0.0, 0.0], [0.0, 0.0]) == 0.0
+    assert fd.relative_difference([1.0, 0.0], [-1.0, 0.0]) == float("inf")

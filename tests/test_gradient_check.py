@@ -243,3 +243,10 @@ def test_a_wrong_entry_on_a_kink_still_fails_when_it_matches_neither_side():
     assert (report.worst[0].layer, report.worst[0].row, report.worst[0].column) == (1, 0, 0)
     assert [k.index for k in report.kinks] == [0, 3, 6] and report.kinks_excluded == 2
     assert "NEITHER" in str(report)
+
+
+def test_debug_network_builds_the_deeper_networks_of_the_check_command():
+    theta_vec, layer_sizes, X, y = debug_network(num_labels=2, hidden_layers=3)
+    assert layer_sizes == (3, 5, 5, 5, 2) and theta_vec.size == mb.n_params(layer_sizes)
+    assert X.shape == (5, 3) and y.tolist() == [1, 0, 1, 0, 1]
+    assert np.array_equal(debug_network(hidden_layers=1)[0], debug_network()[0])

@@ -313,12 +313,13 @@ def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", c
         method it must accept complex theta.
     eps : the step of central and directional differences (and of kink detection)
     h : the step of the complex step
-    n_directions : random directions of the directional method
+    n_directions : int >= 0, random directions of the directional method (>= 1 without layer_sizes,
+        which add one direction per layer and part)
     rng : numpy.random.Generator for the directions (a fresh unseeded one when omitted)
     detect_kinks : examine the coordinates that disagree for a kink (4 evaluations each) and
         leave out of the verdict those whose analytical value is one of the one-sided slopes
         there (central and complex methods)
-    n_worst : how many of the worst entries to name
+    n_worst : int >= 0, how many of the worst entries to name
 
     Returns
     -------
@@ -330,10 +331,19 @@ def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", c
         for the complex method, when the cost is not complex-safe (see
         :func:`reference.finite_difference.complex_step`)
     TypeError
-        when the cost returns float32 values (numerical derivatives need float64)
+        when the cost returns float32 values (numerical derivatives need float64), when the
+        gradient is neither float64 nor float32, or when n_directions or n_worst is not an integer
+    ValueError
+        for an unknown method, n_worst < 0, n_directions < 0 (< 1 without layer_sizes), or a
+        theta_vec whose length does not match layer_sizes
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    _check_count("n_worst", n_worst, 0)
+    if layer_sizes is None:
+        _check_count("n_directions", n_directions, 1, " (without layer_sizes there are no per-layer directions)")
+    else:
+        _check_count("n_directions", n_directions, 0)
     theta = np.asarray(theta_vec)
     upcast_from = str(theta.dtype) if theta.dtype.kind == "f" and theta.dtype != np.float64 else None
     theta = fd.as_theta(theta)
@@ -402,12 +412,20 @@ def _analytical(cost_fn, theta):
     grad = np.asarray(grad)
     if grad.shape != theta.shape:
         raise ValueError(f"cost_fn returned a gradient of shape {grad.shape} for theta of shape {theta.shape}")
-    if grad.dtype.kind != "f":
-        raise TypeError(f"cost_fn returned a gradient of dtype {grad.dtype}; it must be real")
+    if grad.dtype not in (np.float32, np.float64):
+        raise TypeError(f"cost_fn returned a gradient of dtype {grad.dtype}; it must be float64 or float32 "
+                        "(the dtypes the tolerance table has bounds for)")
     if not np.isfinite(grad).all():
         raise FloatingPointError(f"cost_fn returned a gradient with {np.count_nonzero(~np.isfinite(grad))} "
                                  "non-finite entries")
     return float(J0), grad
+
+
+def _check_count(name, value, minimum, note=""):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}{note}, got {value}")
 
 
 def _between(value, left, right):

@@ -223,6 +223,24 @@ def test_bad_arguments_are_refused_with_a_message():
         mb.check_gradients(lambda t: correct(t)[0], theta_vec)
 
 
+@pytest.mark.parametrize("options, layer_sizes, message", [
+    (dict(n_directions=0), None, r"n_directions must be at least 1 \(without layer_sizes .*\), got 0"),
+    (dict(n_directions=-1), (3, 5, 3), r"n_directions must be at least 0, got -1"),
+    (dict(n_worst=-1), (3, 5, 3), r"n_worst must be at least 0, got -1"),
+])
+def test_counts_below_their_minimum_are_refused_naming_the_argument(options, layer_sizes, message):
+    theta_vec = debug_problem()[0]
+    with pytest.raises(ValueError, match=message):
+        mb.check_gradients(correct, theta_vec, layer_sizes, method="directional", **options)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.longdouble])
+def test_a_gradient_neither_float64_nor_float32_is_refused_naming_its_dtype(dtype):
+    theta_vec = debug_problem()[0]
+    with pytest.raises(TypeError, match=f"gradient of dtype {np.dtype(dtype)}; it must be float64 or float32"):
+        mb.check_gradients(lambda t: (correct(t)[0], correct(t)[1].astype(dtype)), theta_vec)
+
+
 def test_the_gradient_check_never_needs_jax():
     code = ("import sys, manual_backprop; manual_backprop.check_nn_gradients(); "
             "assert 'jax' not in sys.modules, 'jax was imported'")

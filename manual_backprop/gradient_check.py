@@ -36,6 +36,7 @@ import numpy as np
 from reference import finite_difference as fd
 from reference.tolerances import tolerance
 
+from ._counts import as_count
 from ._validation import as_layer_sizes, n_params, theta_shapes
 from .backprop import nn_cost, nn_cost_function
 from .initialization import debug_initialize_weights
@@ -339,11 +340,11 @@ def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", c
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    _check_count("n_worst", n_worst, 0)
+    as_count("n_worst", n_worst, 0)
     if layer_sizes is None:
-        _check_count("n_directions", n_directions, 1, " (without layer_sizes there are no per-layer directions)")
+        as_count("n_directions", n_directions, 1, " (without layer_sizes there are no per-layer directions)")
     else:
-        _check_count("n_directions", n_directions, 0)
+        as_count("n_directions", n_directions, 0)
     theta = np.asarray(theta_vec)
     upcast_from = str(theta.dtype) if theta.dtype.kind == "f" and theta.dtype != np.float64 else None
     theta = fd.as_theta(theta)
@@ -419,13 +420,6 @@ def _analytical(cost_fn, theta):
         raise FloatingPointError(f"cost_fn returned a gradient with {np.count_nonzero(~np.isfinite(grad))} "
                                  "non-finite entries")
     return float(J0), grad
-
-
-def _check_count(name, value, minimum, note=""):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}{note}, got {value}")
 
 
 def _between(value, left, right):

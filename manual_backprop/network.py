@@ -15,9 +15,9 @@ from .activations import get_activation
 from .backprop import nn_cost, nn_cost_function
 from .cost import get_output
 from .forward import forward_propagation
-from .initialization import random_initialize_weights
+from .initialization import random_theta_vec
 from .predict import predict, predict_proba
-from .unrolling import reshape, unroll
+from .unrolling import reshape
 
 __all__ = ["Network"]
 
@@ -47,13 +47,10 @@ class Network:
         return n_params(self.layer_sizes)
 
     def initialize(self, *, epsilon_init=None, rng=None):
-        """theta_vec with every Theta(l) from :func:`random_initialize_weights`."""
-        rng = np.random.default_rng() if rng is None else rng
-        sizes = self.layer_sizes
-        return unroll([
-            random_initialize_weights(s_in, s_out, epsilon_init=epsilon_init, rng=rng)
-            for s_in, s_out in zip(sizes[:-1], sizes[1:])
-        ])
+        """A random theta_vec (P,) for this network: :func:`random_theta_vec`, every Theta(l) of
+        shape (s_{l+1}, s_l + 1) uniform in [-epsilon_init, epsilon_init], by default
+        epsilon_init = sqrt(6) / sqrt(s_l + s_{l+1}) per layer; ``rng`` a numpy.random.Generator."""
+        return random_theta_vec(self.layer_sizes, epsilon_init=epsilon_init, rng=rng)
 
     def reshape(self, theta_vec):
         """Theta(1), ..., Theta(L-1) from theta_vec."""

@@ -204,7 +204,9 @@ def _train(args):
     spread = hidden_unit_spread(result.theta_vec, layer_sizes)
     # Layers of one unit have nothing to be identical to; the question is for the others.
     spreads = [d for d, s in zip(spread, layer_sizes[1:-1]) if s > 1]
-    identical = bool(spreads) and all(d <= tolerance("identical_hidden_units").atol for d in spreads)
+    tol = tolerance("identical_units")
+    limit = tol.atol + tol.rtol * float(np.abs(result.theta_vec).max())
+    identical = bool(spreads) and all(d <= limit for d in spreads)
     baseline = {} if args.no_baseline else _baseline(args, digits)
 
     os.makedirs(args.out, exist_ok=True)

@@ -218,8 +218,8 @@ class GradientCheckReport:
             u = np.finfo(self.gradient_dtype).eps / 2
             lines.append(f"(The analytical gradient is {self.gradient_dtype}, unit roundoff u = {u:.2g}: the hundreds "
                          "of roundings in its backprop")
-            lines.append(f"put a correct one ~1e-6 from the exact gradient, so it is judged by the {self.gradient_dtype} "
-                         f"bound {self.tolerance:g},")
+            lines.append(f"put a correct one up to ~{self.tolerance:g} from the exact gradient, so it is judged by the "
+                         f"{self.gradient_dtype} bound {self.tolerance:g},")
             lines.append(f"not by the float64 bound {float64_bound:g}, which no correct {self.gradient_dtype} "
                          "gradient can meet.)")
         lines.append("")
@@ -425,7 +425,7 @@ def _analytical(cost_fn, theta):
 def _between(value, left, right):
     """value lies between the one-sided slopes, up to their truncation error O(eps J'')."""
     low, high = min(left, right), max(left, right)
-    slack = 1e-2 * (high - low)
+    slack = tolerance("kink_subgradient").rtol * (high - low)
     return low - slack <= value <= high + slack
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from manual_backprop import n_params
+from reference.finite_difference import relative_difference  # noqa: F401  (re-exported for the tests)
 from reference.tolerances import tolerance
 
 

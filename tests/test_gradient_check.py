@@ -11,6 +11,7 @@ import manual_backprop as mb
 from manual_backprop.gradient_check import debug_network
 from reference.finite_difference import NotComplexSafeError
 from reference.tolerances import tolerance
+from tests.helpers import assert_close
 
 METHODS = ("central", "directional", "complex")
 LAM = 3.0
@@ -80,14 +81,14 @@ def test_every_method_passes_the_correct_gradient_of_the_debug_network(method, l
 def test_check_nn_gradients_meets_the_course_bound_at_lambda_0_and_3():
     for lam in (0.0, 3.0):
         report = mb.check_nn_gradients(lam)
-        assert report.method == "central" and report.tolerance == 1e-9
-        assert report.relative_difference < 1e-9
+        assert report.method == "central" and report.tolerance == tolerance("central_difference").rtol == 1e-9
+        assert report.relative_difference < tolerance("central_difference").rtol
         assert report.n_evaluations == 2 * 38
 
 
-def test_complex_step_check_agrees_with_backprop_to_1e_13():
+def test_complex_step_check_agrees_with_backprop_to_the_complex_step_tolerance():
     report = mb.check_nn_gradients(LAM, method="complex")
-    assert report.relative_difference < 1e-13
+    assert report.relative_difference < tolerance("complex_step").rtol
     assert report.n_evaluations == 38 + 3
 
 
@@ -159,7 +160,7 @@ def test_a_relu_input_at_zero_is_reported_as_a_kink_not_as_a_mismatch():
     assert [(k.layer, k.row, k.column) for k in report.kinks] == [(1, 0, 0), (1, 0, 1), (1, 0, 2)]
     for entry, (left, right) in zip(report.kinks, report.kink_slopes):
         assert left != pytest.approx(right)
-        assert entry.analytical == pytest.approx(left, abs=1e-4)  # backprop takes g'(0) = 0: the left slope
+        assert entry.analytical == pytest.approx(left, abs=tolerance("one_sided_slope").atol)  # g'(0) = 0: left
     assert "On a kink (3" in str(report) and "PASSED" in str(report)
 
 
@@ -181,8 +182,8 @@ def test_the_report_prints_numerical_and_analytical_columns_then_the_relative_di
     lines = text.splitlines()
     assert lines[1].split() == ["numerical", "analytical"]
     first = lines[2].split()
-    assert float(first[0]) == pytest.approx(report.numerical[0], abs=1e-10)
-    assert float(first[1]) == pytest.approx(report.analytical[0], abs=1e-10)
+    assert_close(float(first[0]), report.numerical[0], "printed_10_decimals")
+    assert_close(float(first[1]), report.analytical[0], "printed_10_decimals")
     assert sum(1 for line in lines if len(line.split()) == 2 and line.startswith(" ")) >= 38
     assert f"Relative Difference: {report.relative_difference:.6g}" in text
     assert "layer l is Theta(l), counted from 1" in text

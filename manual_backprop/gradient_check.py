@@ -551,10 +551,21 @@ def check_nn_gradients(lam=0.0, *, method="central", **options):
     """The course's checkNNGradients: check nn_cost_function on the small 3-5-3 debug network.
 
     The network has 3 inputs, 5 hidden units and 3 outputs, m = 5 examples, weights and X from
-    debug_initialize_weights and labels 1, 2, 0, 1, 2 (:func:`debug_network`). Returns the
+    debug_initialize_weights and labels 1, 2, 0, 1, 2 (:func:`debug_network`): theta_vec (38,),
+    X (5, 3). The check compares DVec with the numerical gradient by the course's relative
+    difference norm(num - DVec) / norm(num + DVec).
+
+    Parameters
+    ----------
+    lam : float >= 0, lambda of the cost
+    method : "central" (default, the course's gradApprox), "directional" or "complex"
+    **options : keyword arguments of :func:`check_gradients`: ``eps``, ``h``, ``n_directions``,
+        ``rng``, ``detect_kinks``, ``n_worst`` (``cost`` and ``layer_sizes`` are set here)
+
+    Returns
+    -------
     :class:`GradientCheckReport` (``print`` it for the course's output); its relative difference
-    is below 1e-9 for lambda 0 and 3 with central differences. ``options`` go to
-    :func:`check_gradients`.
+    is below the course's 1e-9 for lambda 0 and 3 with central differences.
     """
     theta_vec, layer_sizes, X, y = debug_network()
     return check_gradients(

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from ._validation import as_layer_sizes, n_params
 from .activations import get_activation
 from .backprop import nn_cost, nn_cost_function
@@ -26,6 +24,7 @@ __all__ = ["Network"]
 class Network:
     """A fully connected network (s_1, ..., s_L) with one hidden activation and an output layer.
 
+    >>> import numpy as np
     >>> net = Network((3, 5, 3))
     >>> theta_vec = net.initialize(rng=np.random.default_rng(0))
     >>> theta_vec.shape

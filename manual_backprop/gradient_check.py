@@ -537,8 +537,7 @@ def debug_network(input_layer_size=3, hidden_layer_size=5, num_labels=3, m=5, *,
     X : ndarray (m, s_1)
     y : ndarray (m,) of int labels
     """
-    if isinstance(hidden_layers, bool) or not isinstance(hidden_layers, (int, np.integer)) or hidden_layers < 0:
-        raise ValueError(f"hidden_layers must be an integer >= 0, got {hidden_layers!r}")
+    hidden_layers = as_count("hidden_layers", hidden_layers, 0)
     layer_sizes = as_layer_sizes((input_layer_size, *([hidden_layer_size] * hidden_layers), num_labels))
     theta_vec = unroll([debug_initialize_weights(s_out, s_in)
                         for s_in, s_out in zip(layer_sizes[:-1], layer_sizes[1:])])

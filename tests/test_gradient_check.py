@@ -269,3 +269,5 @@ def test_debug_network_builds_the_deeper_networks_of_the_check_command():
     assert layer_sizes == (3, 5, 5, 5, 2) and theta_vec.size == mb.n_params(layer_sizes)
     assert X.shape == (5, 3) and y.tolist() == [1, 0, 1, 0, 1]
     assert np.array_equal(debug_network(hidden_layers=1)[0], debug_network()[0])
+    with pytest.raises(ValueError, match="hidden_layers must be at least 0, got -1"):
+        debug_network(hidden_layers=-1)

@@ -15,8 +15,7 @@ Two implementations give the same numbers:
 
 * ``method="loop"``: the course's per-example loop, for t = 1..m, written to read like the notes;
 * ``method="vectorized"`` (the default): the same sums as matrix products over the whole batch,
-  Delta(l)^T written by BLAS straight into grad_vec (whose column-major block for D(l) is the
-  row-major block of D(l)^T), so nothing is copied after the products.
+  one BLAS product per formula above, D(l) written into views of grad_vec (no concatenation).
 """
 
 from __future__ import annotations
@@ -79,7 +78,7 @@ def nn_cost(theta_vec, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", outp
         theta_vec, layer_sizes, X, y, lam, activation=activation, output=output
     )
     with overflow_is_an_error(theta_vec.dtype, theta_vec, X, lam):
-        z_L = propagate(thetas, X, act, out).z[-1]
+        z_L = propagate(thetas, X, act, out, lean=True).z[-1]
         return _cost(z_L, Y, thetas, lam, out)
 
 
@@ -90,17 +89,16 @@ def _cost(z_L, Y, thetas, lam, out):
 
 def _backprop_vectorized(theta_vec, layer_sizes, thetas, X, Y, lam, act, out):
     m = X.shape[0]
-    forward = propagate(thetas, X, act, out)
+    forward = propagate(thetas, X, act, out, lean=True)  # a(1) is X, without its ones
     z, a = forward.z, forward.a
     J = _cost(z[-1], Y, thetas, lam, out)
 
     grad_vec = np.empty_like(theta_vec)
-    # D(l)^T as row-major blocks of grad_vec: writing them fills DVec in column-major order.
-    D_T = [D.T for D in theta_views(grad_vec, layer_sizes)]
+    Delta_views = theta_views(grad_vec, layer_sizes)  # Delta(l) written into grad_vec's blocks
 
     delta = out.error(z[-1], Y)  # delta(L) = h - y, (m, K), taken from z (see cost.py)
     for l in range(len(thetas) - 1, -1, -1):
-        np.matmul(a[l].T, delta, out=D_T[l])  # Delta(l)^T = a(l)^T delta(l+1)
+        Delta_views[l][...] = _Delta(delta, a[l], bias_split=l == 0)  # Delta(l) = delta(l+1)^T a(l)
         if l > 0:
             # delta(l) = delta(l+1) Theta(l)[:, 1:] .* g'(z(l)); g' read off a(l) = g(z(l)).
             delta = delta @ thetas[l][:, 1:]
@@ -111,6 +109,20 @@ def _backprop_vectorized(theta_vec, layer_sizes, thetas, X, Y, lam, act, out):
         for Theta, D in zip(thetas, theta_views(grad_vec, layer_sizes)):
             D[:, 1:] += (lam / m) * Theta[:, 1:]
     return J, grad_vec
+
+
+def _Delta(delta, a, *, bias_split=False):
+    """Delta(l) = delta(l+1)^T a(l), (s_{l+1}, s_l + 1), from delta(l+1) (m, s_{l+1}) and a(l).
+
+    With ``bias_split`` the second argument is X, a(1) without its column of ones, and
+    Delta(1) = [sum_i delta(2)_i,  delta(2)^T X]: the same sums, without copying X.
+    """
+    if not bias_split:
+        return delta.T @ a
+    Delta = np.empty((delta.shape[1], a.shape[1] + 1), dtype=np.result_type(delta, a))
+    Delta[:, 0] = delta.sum(axis=0)
+    np.matmul(delta.T, a, out=Delta[:, 1:])
+    return Delta
 
 
 def _backprop_loop(theta_vec, layer_sizes, thetas, X, Y, lam, act, out):

@@ -9,7 +9,9 @@ Examples are the rows of X, so the whole batch goes through each layer in one ma
 
 Each a(l) is allocated once with its column of ones and g writes straight into the columns
 after it, so the bias unit costs no copy, and z(l+1) comes from one BLAS product that includes
-the bias weights.
+the bias weights. The lean pass that the cost and backprop use goes further: it never copies X
+into a(1) = [1 X] (the bias term of z(2) is added after the product with X) and computes each
+hidden z(l+1) in place inside a(l+1).
 """
 
 from __future__ import annotations
@@ -71,18 +73,45 @@ def forward_propagation(thetas, X, *, activation="sigmoid", output="sigmoid"):
     return propagate(thetas, X, act, out)
 
 
-def propagate(thetas, X, act, out):
-    """forward_propagation on checked arguments: Theta views of one dtype and X of that dtype."""
+def propagate(thetas, X, act, out, *, lean=False):
+    """forward_propagation on checked arguments: Theta views of one dtype and X of that dtype.
+
+    ``lean=True`` keeps only what the cost and backpropagation read, every a(l) and z(L), and no
+    copy it can avoid: a(1) stays X, without its column of ones (see :func:`z_next`), and each
+    hidden z(l+1) is computed inside a(l+1), where g then overwrites it (z[l] is None).
+    """
     dtype = thetas[0].dtype
     z = [None]
-    a = [with_bias_column(X, dtype)]
+    a = [X if lean else with_bias_column(X, dtype)]
     for l, Theta in enumerate(thetas):
-        z.append(a[l] @ Theta.T)
-        if l < len(thetas) - 1:
-            a_next = np.empty((z[-1].shape[0], z[-1].shape[1] + 1), dtype=dtype)
-            a_next[:, 0] = 1.0
-            act.g(z[-1], out=a_next[:, 1:])
-            a.append(a_next)
+        bias_split = lean and l == 0
+        if l == len(thetas) - 1:
+            z.append(z_next(a[l], Theta, bias_split=bias_split))  # z(L), (m, K)
+            a.append(out.h(z[-1]))                                 # h = a(L), no bias unit
+            break
+        a_next = np.empty((X.shape[0], Theta.shape[0] + 1), dtype=dtype)  # a(l+1), (m, s_{l+1} + 1)
+        a_next[:, 0] = 1.0
+        g_of_z = a_next[:, 1:]
+        if lean:
+            z.append(None)
+            z_next(a[l], Theta, bias_split=bias_split, out=g_of_z)
+            act.g(g_of_z, out=g_of_z)  # g(z(l+1)) in place of z(l+1)
         else:
-            a.append(out.h(z[-1]))
+            z.append(z_next(a[l], Theta))
+            act.g(z[-1], out=g_of_z)
+        a.append(a_next)
     return ForwardPass(z, a)
+
+
+def z_next(a, Theta, *, bias_split=False, out=None):
+    """z(l+1) = a(l) Theta(l)^T, (m, s_{l+1}); ``out`` receives it when given.
+
+    With ``bias_split`` the first argument is X, a(1) without its column of ones, and the
+    product is taken as X Theta(1)[:, 1:]^T + Theta(1)[:, 0]: the same sum, with the bias
+    term added last, so that X is never copied into a(1) = [1 X].
+    """
+    if not bias_split:
+        return np.matmul(a, Theta.T, out=out)
+    z = np.matmul(a, Theta[:, 1:].T, out=out)
+    z += Theta[:, 0]
+    return z

@@ -148,6 +148,50 @@ TOLERANCES = {
         "two algebraically identical formulas evaluated in float64 (g(z)(1 - g(z)) against "
         "a (1 - a)): at most a couple of roundings apart",
     ),
+    # --- The property suite (tests/test_properties.py): networks drawn by reference.strategies,
+    # weights and inputs uniform in [-1, 1], up to 5 layers of up to 12 units, m <= 10.
+    ("central_difference_slope", _F64): Tolerance(
+        1e-8, 3e-8,
+        "one central-difference slope with eps = 1e-4 (along a coordinate e_k, the course's "
+        "gradApprox, or a unit direction u) against e_k . DVec or u . DVec: truncation eps^2/6 "
+        "D^3J ~ 1.7e-9 |D^3J| plus rounding ~u |J| / eps ~ 1e-11. |D^3J| stayed below 6: largest "
+        "error 9.1e-9 over 9,000 small networks (every coordinate) and 2.4e-9 over 2,000 full-size "
+        "ones (4 directions each); atol admits |D^3J| up to 18, rtol the larger D^3J that comes "
+        "with large slopes",
+    ),
+    ("regularisation_added", _F64): Tolerance(
+        1e-14, 0.0,
+        "J and D(l) with lambda against the lambda = 0 values plus the penalty, relative to "
+        "|unregularised| + |penalty|: one rounding of the addition, plus the sum of up to ~600 "
+        "squared weights taken in another order (pairwise, ~10 u); measured <= 4.1e-16",
+    ),
+    ("sum_over_examples", _F64): Tolerance(
+        1e-12, 1e-15,
+        "a sum over examples regrouped (m J and m DVec against per-example sums, or the examples "
+        "permuted), relative to the sum of the terms' magnitudes: BLAS rounds the batch products "
+        "and the per-example ones differently, and delta(l) may cancel within a term (measured "
+        "<= 8e-13 relative, <= 6e-16 absolute where the terms are tiny)",
+    ),
+    ("identical_units", _F64): Tolerance(
+        1e-12, 1e-15,
+        "units with equal weights compute the same products, but BLAS may round different output "
+        "columns differently (fused or separate multiply-add in edge kernels): a few u per product, "
+        "carried through up to 5 layers and 4 gradient steps (measured <= 3e-13 relative)",
+    ),
+    # Training (manual_backprop.train, the command line's symmetry report, tests/test_train.py).
+    ("identical_hidden_units", _F64): Tolerance(
+        0.0, 1e-9,
+        "units that start with equal weights get equal gradients, so stay equal: measured 0.0 exactly "
+        "after 400 L-BFGS iterations on the digits (each unit's products run the same operations on "
+        "the same numbers); 1e-9 absorbs BLAS kernels that might sum one unit's column in another "
+        "order (a few u ~ 1e-16, even if training amplifies them), while distinct units differ by > 1e-3",
+    ),
+    ("separable_cost_after_lbfgs", _F64): Tolerance(
+        0.0, 1e-4,
+        "on linearly separable data the convex logistic cost has infimum 0 (no minimiser); SciPy's "
+        "L-BFGS-B stops once every |dJ/dtheta_k| <= gtol = 1e-5, and for well-fit examples "
+        "|h - y| ~ their cost, so J stops at ~1e-5 (measured 2.5e-5 on AND); 1e-4 leaves a factor 4",
+    ),
 }
 
 

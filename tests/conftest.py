@@ -1,19 +1,69 @@
-"""Hypothesis profiles, registered once for the whole suite.
+"""Hypothesis profiles, registered once for the whole suite, and what a failing property prints.
 
-* ``default``: a few dozen examples per property, so the whole suite stays within minutes on
-  two cores; derandomised when the CI environment variable is set, so CI runs are reproducible.
-* ``thorough``: thousands of examples per property, on request:
+Profiles, chosen with the ``HYPOTHESIS_PROFILE`` environment variable:
+
+* ``default``: 30 examples per property, which keeps the whole suite well inside three minutes
+  on two cores: ``python -m pytest``.
+* ``thorough``: 2000 examples per property, on request, spread over every core:
   ``HYPOTHESIS_PROFILE=thorough python -m pytest -n auto``.
 
-A failing property prints the shrunk example and the ``@reproduce_failure`` blob to replay it.
+When the ``CI`` environment variable is set (to anything but "", "0" or "false"), either profile
+is derandomised (the examples follow from each test's source, not from a random seed) and keeps
+no example database, so two CI runs test the same examples and report the same result. Runs
+with pytest-xdist (``-n auto``) give the same results as serial runs.
+
+A failing property prints the shrunk example (for the property suite, a
+:class:`reference.strategies.NetworkProblem` whose repr rebuilds it), the
+``@reproduce_failure`` blob that replays it, and a section "Hypothesis: to reproduce" with the
+seed and the command that reruns the same search.
 """
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
-_common = dict(deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+pytest_plugins = ["pytester"]
 
-settings.register_profile("default", max_examples=30, derandomize=bool(os.environ.get("CI")), **_common)
+CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
+
+_common = dict(
+    deadline=None,  # timings on a shared two-core machine are noise, not failures
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=CI,
+    **({"database": None} if CI else {}),
+)
+settings.register_profile("default", max_examples=30, **_common)
 settings.register_profile("thorough", max_examples=2000, **_common)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def reproduction_hint(test, nodeid, forced_seed=None):
+    """How to rerun the search that failed: the seed, or the derandomised command; None for a
+    test that is not a Hypothesis property."""
+    if not hasattr(test, "hypothesis"):
+        return None
+    profile = os.environ.get("HYPOTHESIS_PROFILE", "default")
+    env = "" if profile == "default" else f"HYPOTHESIS_PROFILE={profile} "
+    seed = forced_seed if forced_seed is not None else getattr(test, "_hypothesis_internal_use_generated_seed", None)
+    if seed is not None:
+        return (f"seed {seed}: rerun the same search with\n"
+                f"    {env}python -m pytest '{nodeid}' --hypothesis-seed={seed}\n"
+                f"or decorate the test with @hypothesis.seed({seed}); the @reproduce_failure line above "
+                "replays the shrunk example alone.")
+    if settings.default.derandomize:
+        return (f"derandomised run (CI is set): the examples follow from the test's source; rerun with\n"
+                f"    CI=1 {env}python -m pytest '{nodeid}'")
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        hint = reproduction_hint(getattr(item, "obj", None), item.nodeid,
+                                 item.config.getoption("hypothesis_seed", None))
+        if hint:
+            report.sections.append(("Hypothesis: to reproduce", hint))
+    return report

@@ -1,0 +1,191 @@
+"""The benchmark run: every grid point, every contestant, then the report (``python -m benchmarks``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import machine
+from .contestants import CONTESTANTS, Skip
+from .floor import floor_flops
+from .grid import GRID, make_problem, n_params
+from .memory import peak_memory
+from .timing import interleaved, summarise
+
+__all__ = ["main", "run_point", "CONFIGS"]
+
+# Rounds and seconds per grid point. A contestant whose single call takes longer than slow_s
+# is timed apart, in a few rounds interleaved with ours and the floor.
+# max_P skips a contestant above that many parameters (quick mode leaves out the slowest).
+CONFIGS = {
+    "full": dict(min_rounds=7, max_rounds=60, budget_s=12.0, slow_s=0.5, slow_rounds=3,
+                 fd_max_evaluations=4000, loop_max_work=60_000, max_P={}),
+    "quick": dict(min_rounds=3, max_rounds=15, budget_s=1.5, slow_s=0.25, slow_rounds=1,
+                  fd_max_evaluations=400, loop_max_work=10_000, max_P={"jax": 40_000}),
+}
+
+
+def _as_numpy(x):
+    if hasattr(x, "detach"):  # torch
+        x = x.detach().cpu().numpy()
+    return np.asarray(x, dtype=np.float64)
+
+
+def agreement(name, result, reference):
+    """How far a contestant's answer is from ours: relative differences of J and the gradient."""
+    if name == "floor":
+        return None
+    J0, g0 = reference
+    J, g = result
+    entry = {"J_relative_difference": float(abs(float(J) - J0) / abs(J0))}
+    if name == "directional":
+        along_gradient, slope = (float(v) for v in g)
+        entry["slope_relative_difference"] = abs(along_gradient - slope) / (abs(along_gradient) + abs(slope))
+    elif g is not None:
+        g = _as_numpy(g)
+        entry["gradient_relative_difference"] = float(np.linalg.norm(g - g0) / np.linalg.norm(g + g0))
+    return entry
+
+
+def run_point(point, config, names=None, clock=time.perf_counter, log=print):
+    """Time one grid point; returns its JSON record."""
+    problem = make_problem(point)
+    P = n_params(point.layer_sizes)
+    record = {"network": point.name, "layer_sizes": list(point.layer_sizes), "m": point.m, "P": P,
+              "note": point.note, "floor_gflop": floor_flops(point.layer_sizes, point.m) / 1e9,
+              "skipped": {}, "first_call_s": {}, "agreement": {}}
+    calls = {}
+    for contestant in CONTESTANTS:
+        if names and contestant.name not in names and contestant.name not in ("ours", "floor"):
+            continue
+        max_P = config["max_P"].get(contestant.name)
+        try:
+            if max_P is not None and P > max_P:
+                raise Skip(f"left out above P = {max_P:,} in this mode")
+            if contestant.name == "central-diff":
+                calls[contestant.name] = contestant.prepare(problem, config["fd_max_evaluations"])
+            elif contestant.name == "loop":
+                calls[contestant.name] = contestant.prepare(problem, config["loop_max_work"])
+            else:
+                calls[contestant.name] = contestant.prepare(problem)
+        except Skip as reason:
+            record["skipped"][contestant.name] = str(reason)
+    reference = calls["ours"]()
+    reference = (float(reference[0]), reference[1])
+    single = {}
+    for name, call in calls.items():
+        t0 = time.perf_counter()
+        result = call()  # the first call: JAX traces and compiles here
+        record["first_call_s"][name] = time.perf_counter() - t0
+        record["agreement"][name] = agreement(name, result, reference)
+        t0 = time.perf_counter()
+        call()
+        single[name] = time.perf_counter() - t0
+    slow = [n for n in calls if single[n] > config["slow_s"] and n not in ("ours", "floor")]
+    fast = [n for n in calls if n not in slow]
+    times = interleaved({n: calls[n] for n in fast}, min_rounds=config["min_rounds"],
+                        max_rounds=config["max_rounds"], budget_s=config["budget_s"], clock=clock)
+    summary = summarise(times)
+    if slow:
+        slow_times = interleaved({n: calls[n] for n in ["ours", "floor"] + slow},
+                                 min_rounds=config["slow_rounds"], max_rounds=config["slow_rounds"], budget_s=0,
+                                 clock=clock)
+        for name, entry in summarise(slow_times).items():
+            if name in slow:
+                summary[name] = entry
+    if "central-diff" not in calls and "cost-only" in summary:
+        # gradApprox costs 2P evaluations of the cost, plus J itself.
+        estimate = (2 * P + 1) * summary["cost-only"]["median_s"]
+        summary["central-diff"] = {
+            "median_s": estimate, "extrapolated": True,
+            "ratio_to_ours": (2 * P + 1) * summary["cost-only"]["ratio_to_ours"],
+            "ratio_to_floor": (2 * P + 1) * summary["cost-only"]["ratio_to_floor"],
+        }
+    record["timings"] = summary
+    record["memory"] = peak_memory(calls["ours"], point.layer_sizes, point.m)
+    ours = summary["ours"]
+    parts = [f"{point.name:28s} P={P:>9,d}  ours {ours['median_s'] * 1e3:9.3f} ms  "
+             f"floor x{ours['ratio_to_floor']:.2f}"]
+    for name in ("jax-jit", "torch", "jax", "loop", "central-diff"):
+        if name in summary:
+            parts.append(f"{name} x{summary[name]['ratio_to_ours']:.3g}")
+    log("  ".join(parts), flush=True)
+    return record
+
+
+def _set_threads(n):
+    """Run every contestant's BLAS and thread pools with n threads; must come before JAX loads."""
+    flags = os.environ.get("XLA_FLAGS", "")
+    if n == 1:
+        os.environ["XLA_FLAGS"] = (flags + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1").strip()
+    import threadpoolctl
+
+    limiter = threadpoolctl.threadpool_limits(n)
+    try:
+        import torch
+
+        torch.set_num_threads(n)
+    except ImportError:
+        pass
+    return limiter
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, under two minutes")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="output folder (default benchmarks/results, or benchmarks/results/quick with --quick)")
+    parser.add_argument("--only", default="", help="comma-separated contestants (ours and floor always run)")
+    parser.add_argument("--points", default="", help="comma-separated substrings of grid point names, e.g. '784-,m=5000'")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for every contestant (BLAS, torch, XLA); default: each library's own")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall: elapsed time (default); cpu: the process's CPU time, all threads "
+                             "together (steadier on a busy machine, best with --threads 1)")
+    parser.add_argument("--no-suite", action="store_true", help="skip timing the property-suite operations")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    config = CONFIGS[mode]
+    out = args.out or Path("benchmarks/results") / ("quick" if args.quick else "")
+    out.mkdir(parents=True, exist_ok=True)
+    limiter = _set_threads(args.threads) if args.threads else None  # noqa: F841 (kept alive for the run)
+    names = [n for n in args.only.split(",") if n]
+    points = [p for p in GRID if not args.points or any(s in p.name for s in args.points.split(","))]
+
+    started = time.time()
+    info_before = machine.describe()
+    for line in machine.environment_warnings(info_before):
+        print("note:", line, flush=True)
+    print(f"{mode} run: {len(points)} grid points, writing to {out}", flush=True)
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    records = [run_point(point, config, names, clock=clock) for point in points]
+    suite = None
+    if not args.no_suite:
+        from .suite import time_suite
+
+        suite = time_suite(repeats=2 if args.quick else 3)
+        for row in suite:
+            print(f"suite {row['network']:28s} " + "  ".join(
+                f"{k[:-2]} {v:.3g} s" for k, v in row.items() if k.endswith("_s")), flush=True)
+    info = machine.describe()  # after the run: JAX and torch are loaded, their versions known
+    info["load_average_before"] = info_before["load_average"]
+    info["threads_option"] = args.threads
+    info["clock"] = args.clock
+    result = {"mode": mode, "command": "python -m benchmarks" + " ".join([""] + (argv or sys.argv[1:])),
+              "seconds": time.time() - started, "machine": info, "config": config,
+              "points": records, "suite": suite}
+    from .report import write_report
+
+    paths = write_report(result, out)
+    print(f"done in {result['seconds']:.0f} s: " + ", ".join(map(str, paths)), flush=True)
+    return result

@@ -1,0 +1,90 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.io import savemat
+
+from manual_backprop.cost import regularization_cost
+from manual_backprop.data import (
+    course_labels_to_digits,
+    course_units_to_digits,
+    digits_to_course_labels,
+    load_course_data,
+    load_course_split,
+    load_course_weights,
+    load_digits_split,
+)
+from tests.helpers import assert_close
+
+SHARED_WEIGHTS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ex4weights.mat"
+
+
+def test_course_label_10_is_the_digit_0_and_back():
+    assert course_labels_to_digits(np.arange(1, 11)).tolist() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 0]
+    assert digits_to_course_labels(np.arange(10)).tolist() == [10, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert course_labels_to_digits(np.array([10.0, 3.0])).tolist() == [0, 3]
+
+
+def test_a_course_network_output_unit_k_is_the_course_label_k_plus_1():
+    assert course_units_to_digits(np.arange(10)).tolist() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 0]
+
+
+@pytest.mark.parametrize("labels", [[0, 1], [11], [1.5]])
+def test_course_labels_outside_1_to_10_are_refused(labels):
+    with pytest.raises(ValueError, match="course labels must be integers 1..10"):
+        course_labels_to_digits(np.array(labels))
+
+
+def test_course_data_loads_with_its_labels_mapped_to_digits(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((12, 400))
+    y = np.arange(12)[:, None] % 10 + 1  # (m, 1) labels 1..10, as Octave saves them
+    savemat(tmp_path / "ex4data1.mat", {"X": X, "y": y.astype(np.uint8)})
+    X_loaded, digits = load_course_data(tmp_path / "ex4data1.mat")
+    assert np.array_equal(X_loaded, X)
+    assert digits.tolist() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2]
+
+
+def test_course_data_splits_like_the_digits_with_20x20_images_stored_column_by_column(tmp_path):
+    savemat(tmp_path / "ex4data1.mat", {"X": np.ones((40, 400)), "y": np.arange(40)[:, None] % 10 + 1})
+    split = load_course_split(tmp_path / "ex4data1.mat")
+    assert (split.y_train.size, split.y_test.size) == (30, 10) and np.array_equal(np.sort(split.y_test), np.arange(10))
+    assert split.image_shape == (20, 20) and split.order == "F"
+
+
+def test_course_weights_load_as_thetas_in_order(tmp_path):
+    thetas = [np.arange(15.0).reshape(3, 5), np.arange(8.0).reshape(2, 4), np.ones((4, 3))]
+    savemat(tmp_path / "w.mat", {"Theta3": thetas[2], "Theta1": thetas[0], "Theta2": thetas[1]})
+    loaded = load_course_weights(tmp_path / "w.mat")
+    assert len(loaded) == 3 and all(np.array_equal(a, b) for a, b in zip(loaded, thetas))
+
+
+def test_course_files_with_missing_or_mismatched_variables_are_refused(tmp_path):
+    savemat(tmp_path / "w.mat", {"Theta1": np.ones((3, 5)), "Theta2": np.ones((2, 5))})
+    with pytest.raises(ValueError, match="Theta 2 must have 4 columns"):
+        load_course_weights(tmp_path / "w.mat")
+    savemat(tmp_path / "d.mat", {"X": np.ones((3, 4))})
+    with pytest.raises(KeyError, match=r"missing \['y'\]; found \['X'\]"):
+        load_course_data(tmp_path / "d.mat")
+    savemat(tmp_path / "d.mat", {"X": np.ones((3, 4)), "y": np.ones((2, 1))})
+    with pytest.raises(ValueError, match=r"y in .* must have shape \(3, 1\)"):
+        load_course_data(tmp_path / "d.mat")
+
+
+@pytest.mark.skipif(not SHARED_WEIGHTS.exists(), reason=f"{SHARED_WEIGHTS} is not beside the project")
+def test_the_course_weights_load_with_their_published_shapes_and_regularisation():
+    thetas = load_course_weights(SHARED_WEIGHTS)
+    assert [Theta.shape for Theta in thetas] == [(25, 401), (10, 26)]
+    # ex4.m: lambda = 1 and m = 5000 add lambda / (2m) * 961.40694 = 0.096141 to the cost
+    assert_close(regularization_cost(thetas, 1.0, 5000), 0.096141, "printed_6_decimals")
+
+
+def test_the_digits_split_keeps_a_quarter_of_each_digit_for_testing_the_same_way_every_time():
+    digits = load_digits_split()
+    assert digits.X_train.shape == (1347, 64) and digits.X_test.shape == (450, 64)
+    assert 0.0 <= digits.X_train.min() and digits.X_train.max() == 1.0
+    all_y = np.concatenate([digits.y_train, digits.y_test])
+    assert np.array_equal(np.bincount(digits.y_test), np.round(0.25 * np.bincount(all_y)).astype(int))
+    again = load_digits_split()
+    assert np.array_equal(again.X_test, digits.X_test) and np.array_equal(again.y_train, digits.y_train)
+    assert digits.image_shape == (8, 8) and digits.order == "C"

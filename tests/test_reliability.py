@@ -26,8 +26,8 @@ from reference import autodiff
 from reference.tolerances import tolerance
 from tests.error_bounds import error_bounds
 from tests.helpers import assert_close
-from tests.hostile import (ACTIVATIONS, Problem, moderate_problems, n_params, non_finite,
-                           problems)
+from reference.strategies import ACTIVATIONS
+from tests.hostile import Problem, moderate_problems, n_params, non_finite, problems
 
 RAISE_BUT_UNDERFLOW = dict(over="raise", divide="raise", invalid="raise", under="ignore")
 
@@ -105,6 +105,18 @@ def test_a_unit_saturated_on_the_right_side_keeps_its_tiny_correct_gradient():
     exact = -1.0 / (1.0 + np.exp(50.0))
     np.testing.assert_allclose(grad_vec, [exact, exact], rtol=tolerance("same_formula").rtol * 4)
     np.testing.assert_allclose(J, -exact, rtol=tolerance("same_formula").rtol * 4)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_units_saturated_far_beyond_the_exponential_range_raise_no_floating_point_flag(activation, output):
+    # |z| = 1000 in every layer: exp(-|z|) underflows inside g, softplus and softmax, which is the
+    # correctly rounded 0 (or g = 1), so even numpy.errstate(all="raise") must pass.
+    theta_vec = np.array([0.0, 1000.0, 0.0, -1000.0, 0.0, 1.0, -1.0, 0.0, -1.0, 1.0]) * [1, 1, 1, 1, 1, 1000, 1000, 1, 1000, 1000]
+    X, y = np.array([[1.0], [-1.0]]), np.array([0, 1])
+    with np.errstate(all="raise"):
+        J, grad_vec = mb.nn_cost_function(theta_vec, (1, 2, 2), X, y, 1.0, activation=activation, output=output)
+    assert_finite(J, grad_vec, np.float64)
 
 
 @pytest.mark.parametrize("output", ["sigmoid", "softmax"])

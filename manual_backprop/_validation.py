@@ -75,7 +75,12 @@ def as_array(name, value, *, ndim, allow_complex=False):
 
 
 def as_ndarray(name, value):
-    """np.asarray(value), with an error naming the argument when value is a ragged nesting."""
+    """np.asarray(value), with an error naming the argument when value is a ragged nesting or a
+    masked array with masked entries (whose mask np.asarray would silently drop)."""
+    if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
+        n = int(np.ma.getmaskarray(value).sum())
+        raise TypeError(f"{name} is a masked array with {n} masked entries; the network has no notion of a "
+                        "missing value: fill or drop them first")
     try:
         return np.asarray(value)
     except ValueError as error:

@@ -240,6 +240,7 @@ SAME_NUMBERS = {
     "read-only arrays": dict(X=read_only(BASE["X"]), theta_vec=read_only(BASE["theta_vec"]), y=read_only(BASE["y"])),
     "a transposed (Fortran) label matrix": dict(y=fortran(np.eye(3)[BASE["y"]])),
     "lambda as a NumPy scalar": dict(lam=np.float32(0.5)),
+    "a masked array with nothing masked": dict(X=np.ma.masked_array(BASE["X"])),
 }
 
 
@@ -279,6 +280,8 @@ BAD = {
     "an empty list as X": (lambda: call(X=[], y=[]), ValueError, r"X must be 2-dimensional, got 1 dimensions with shape \(0,\)"),
     "a ragged list as X": (lambda: call(X=[[0, 1, 2], [3, 4]]), ValueError, "X must be a rectangular array of numbers, got a ragged"),
     "a ragged list as y": (lambda: call(y=[[0, 1], [1]]), ValueError, "y must be a rectangular array of numbers, got a ragged"),
+    "a masked X": (lambda: call(X=np.ma.masked_greater(BASE["X"], 1.0)), TypeError,
+                   "X is a masked array with 4 masked entries; the network has no notion of a missing value"),
     "None as X": (lambda: call(X=None), TypeError, "X must be an array of real numbers, got dtype object"),
     "X of strings": (lambda: call(X=[["1", "2", "3"]] * 4), TypeError, "X must be an array of real numbers, got dtype <U1"),
     "X of datetimes": (lambda: call(X=np.zeros((4, 3), "datetime64[s]")), TypeError,

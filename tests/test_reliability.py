@@ -391,6 +391,13 @@ def test_a_cost_too_large_for_the_dtype_raises_overflow_error_never_inf(dtype, l
             assert_finite(*cost_function(problem), dtype)
 
 
+def test_a_forward_pass_too_large_for_float32_raises_overflow_error_instead_of_predicting_from_nan():
+    # 14 ReLU layers of weights 1e3: z grows by ~4e3 per layer and passes float32's 3.4e38.
+    thetas = [np.full((4, 4), 1e3, np.float32)] + [np.full((4, 5), 1e3, np.float32)] * 12 + [np.full((2, 5), 1e3, np.float32)]
+    with pytest.raises(OverflowError, match="does not fit in float32"):
+        mb.predict(thetas, np.full((1, 3), 1e3, np.float32), activation="relu", output="softmax")
+
+
 # ---------------------------------------------------------------- nothing changes the inputs or global state
 
 

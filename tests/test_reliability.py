@@ -17,7 +17,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, note
+from hypothesis import example, given, note
 from hypothesis import strategies as st
 
 import manual_backprop as mb
@@ -79,6 +79,12 @@ def test_cost_and_gradient_are_finite_for_weights_and_inputs_up_to_1e3_in_any_re
 ORACLE_NETWORKS = st.sampled_from([(3, 1), (1, 4, 2), (3, 1, 3), (1, 1, 1, 1), (4, 3, 1), (3, 4, 2)])
 
 
+# Found by the thorough profile: JAX (XLA) flushes a subnormal weight or lambda to zero.
+@example(Problem(theta_vec=np.r_[np.zeros(9), -np.ones(16), -1e-308], layer_sizes=(3, 4, 2), X=-np.ones((1, 3)),
+                 y=np.array([0]), lam=38.0, activation="tanh", output="sigmoid"))
+@example(Problem(theta_vec=np.r_[0.0, 0.0, 0.0, 0.0, 442.77, np.ones(13)], layer_sizes=(1, 4, 2),
+                 X=np.array([[-1.39]]), y=np.array([0]), lam=2.225073858507203e-309, activation="relu",
+                 output="softmax"))
 @given(problems(sizes=ORACLE_NETWORKS, m=st.sampled_from([1, 3])))
 def test_cost_and_gradient_match_the_oracle_within_their_error_bound_at_any_magnitude(problem):
     with np.errstate(**RAISE_BUT_UNDERFLOW):

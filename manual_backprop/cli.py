@@ -23,16 +23,14 @@ import warnings
 
 import numpy as np
 
-from reference.finite_difference import central_difference
+from reference.finite_difference import central_difference, relative_difference
 
 from .activations import ACTIVATIONS
 from .backprop import nn_cost, nn_cost_function
 from .cost import OUTPUTS
 from .gradient_check import check_gradients, debug_network
-from .initialization import debug_initialize_weights
-from .unrolling import unroll
 
-__all__ = ["main", "debug_network", "ProgressBar"]
+__all__ = ["main", "ProgressBar"]
 
 
 def demo(lam):
@@ -44,7 +42,7 @@ def demo(lam):
     print(f"{'gradApprox':>14} {'DVec':>14}")
     for numerical, analytical in zip(grad_approx, grad_vec):
         print(f"{numerical:14.10f} {analytical:14.10f}")
-    rel = np.linalg.norm(grad_approx - grad_vec) / np.linalg.norm(grad_approx + grad_vec)
+    rel = relative_difference(grad_approx, grad_vec)
     print(f"relative difference norm(gradApprox - DVec) / norm(gradApprox + DVec) = {rel:.3e}")
     return 0
 
@@ -86,22 +84,10 @@ class ProgressBar:
         self.stream.flush()
 
 
-def small_network(hidden_layers, *, num_labels=3, m=5):
-    """The gradient check's network: the course's debug network with ``hidden_layers`` layers of 5 units.
-
-    Returns (theta_vec, layer_sizes, X, y): layer sizes (3, 5, ..., 5, num_labels), every Theta(l)
-    and X from debug_initialize_weights, labels y = mod(t, K) for t = 1..m (0 and 1 for K = 1).
-    """
-    layer_sizes = (3, *([5] * hidden_layers), num_labels)
-    theta_vec = unroll([debug_initialize_weights(s_out, s_in) for s_in, s_out in zip(layer_sizes[:-1], layer_sizes[1:])])
-    X = debug_initialize_weights(m, layer_sizes[0] - 1)
-    y = np.arange(1, m + 1) % max(num_labels, 2)
-    return theta_vec, layer_sizes, X, y
-
-
 def gradient_check_row(hidden_layers, *, activation, output, lam, num_labels=3, method="central"):
-    """One gradient check of backprop on :func:`small_network`: (layer_sizes, report)."""
-    theta_vec, layer_sizes, X, y = small_network(hidden_layers, num_labels=num_labels)
+    """One gradient check of backprop on the debug network with ``hidden_layers`` hidden layers of
+    5 units (:func:`manual_backprop.gradient_check.debug_network`): (layer_sizes, report)."""
+    theta_vec, layer_sizes, X, y = debug_network(num_labels=num_labels, hidden_layers=hidden_layers)
 
     def cost_function(theta):
         return nn_cost_function(theta, layer_sizes, X, y, lam, activation=activation, output=output)
@@ -218,7 +204,9 @@ def _train(args):
     spread = hidden_unit_spread(result.theta_vec, layer_sizes)
     # Layers of one unit have nothing to be identical to; the question is for the others.
     spreads = [d for d, s in zip(spread, layer_sizes[1:-1]) if s > 1]
-    identical = bool(spreads) and all(d <= tolerance("identical_hidden_units").atol for d in spreads)
+    tol = tolerance("identical_units")
+    limit = tol.atol + tol.rtol * float(np.abs(result.theta_vec).max())
+    identical = bool(spreads) and all(d <= limit for d in spreads)
     baseline = {} if args.no_baseline else _baseline(args, digits)
 
     os.makedirs(args.out, exist_ok=True)
@@ -252,7 +240,11 @@ def _report(summary):
                   f"{summary['baseline_test_accuracy']:>8.4f}",
                   f"  baseline: {summary['baseline']}{note}, {summary['baseline_seconds']:.2f} s"]
     if summary["hidden_units_identical"]:
-        lines.append(f"\nsymmetry: the {summary['settings']['layer_sizes'][1]} hidden units stayed identical "
+        hidden = summary["settings"]["layer_sizes"][1:-1]
+        units = (f"the {hidden[0]} hidden units stayed identical" if len(hidden) == 1 else
+                 f"the hidden units of each of the {len(hidden)} hidden layers ({', '.join(map(str, hidden))} "
+                 f"units) stayed identical")
+        lines.append(f"\nsymmetry: {units} "
                      f"(all-equal initial weights never break symmetry), so the network has in effect one hidden "
                      f"unit per layer; test accuracy {summary['test_accuracy']:.4f}")
     elif max(summary["settings"]["layer_sizes"][1:-1]) > 1:
@@ -355,7 +347,7 @@ def main(argv=None):
     check_parser.add_argument("--method", choices=["central", "directional", "complex"], default="central",
                               help="how the numerical gradient is taken (default central differences)")
     demo_parser = commands.add_parser("demo", help="cost and gradient of the course's 3-5-3 debug network")
-    demo_parser.add_argument("--lambda", dest="lam", type=float, default=0.0, help="regularisation (default 0)")
+    demo_parser.add_argument("--lambda", dest="lam", type=_non_negative, default=0.0, help="regularisation (default 0)")
     args = parser.parse_args(argv)
     if args.command == "train":
         return train(args)

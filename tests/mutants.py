@@ -61,10 +61,6 @@ class Bug:
     edits: tuple
     note: str = ""
 
-    @property
-    def functions(self):
-        return sorted({edit.target.split(":")[1] for edit in self.edits})
-
 
 def in_both_methods(vectorized, loop):
     """The edits that plant one gradient bug in both backprop methods: (old, new) for each."""

@@ -72,6 +72,11 @@ def test_networks_take_fixed_values_for_any_of_their_parts(net):
                                                                                 "integer")
 
 
+@given(net=networks(labels="multi-label"))
+def test_multi_label_networks_are_drawn_with_sigmoid_outputs_only(net):
+    assert net.output == "sigmoid" and net.y.shape == (net.m, net.K)
+
+
 @given(net=networks(layer_sizes=layer_sizes(max_layers=3, max_units=3)))
 def test_the_repr_of_a_network_rebuilds_it_exactly(net):
     rebuilt = eval(repr(net), {"np": np, "NetworkProblem": NetworkProblem})

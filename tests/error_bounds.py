@@ -19,9 +19,13 @@ that scales with the problem. So the comparison bound is computed for each probl
   ``tiny`` (the smallest normal number, 2.2e-308 in float64, 1.2e-38 in float32) absolutely,
   whether it rounds to a subnormal, flushes to 0, or, as in 1 / (1 + exp(-z)) when exp(-z)
   overflows, returns 0 for a true value below ``tiny``; that is the absolute floor, and the
-  products after it scale it by the problem's weights;
-* the output error delta(L): sigmoid outputs are computed without cancellation by both sides;
-  for softmax, JAX forms h_c - 1 by subtraction, (K + 2) u h_c absolute.
+  products after it scale it by the problem's weights. XLA (the oracle's backend on the CPU)
+  flushes subnormal inputs and results to zero, so every input, weights and lambda included,
+  carries that floor too (lambda = 38 times a weight of 1e-308 is -3.8e-307 here, 0 for JAX);
+* the output error delta(L): the library computes it without cancellation; JAX takes it as the
+  gradient of log_sigmoid or logsumexp, exp(x - softplus(x)) or exp(z - lse), whose exponent errs
+  by u |z| absolutely, a relative error of u |z| in float64 (26 u measured at z = 33.5), and for
+  softmax forms h_c - 1 by subtraction, (K + 2) u h_c absolute.
 
 The bound is evaluated in float64 from the exact inputs and holds for any implementation that
 follows the same formulas in any summation order, so it bounds the library and the oracle alike.
@@ -35,6 +39,7 @@ import numpy as np
 __all__ = ["error_bounds", "ULPS"]
 
 ULPS = 8  # relative error of an elementwise function, in units of u
+_U64 = 2.0 ** -53  # the oracle's delta(L) is always computed in float64
 
 
 def _gamma(n, u):
@@ -86,13 +91,15 @@ def _error_bounds(theta_vec, layer_sizes, X, Y, lam, activation, output, finfo):
     m = X.shape[0]
     ones = np.ones((m, 1))
 
-    # Forward: a(l) with its bias column, its error bound Ea(l), z(l+1) and Ez(l+1).
-    a, Ea = [np.hstack([ones, X])], [np.zeros((m, X.shape[1] + 1))]
+    # Forward: a(l) with its bias column, its error bound Ea(l), z(l+1) and Ez(l+1). Every input
+    # entry (X and Theta) may be flushed to zero when subnormal: an error of tiny.
+    a, Ea = [np.hstack([ones, X])], [np.hstack([np.zeros((m, 1)), np.full(X.shape, tiny)])]
     z, Ez, slopes, slope_errors = [], [], [], []
     for l, Theta in enumerate(thetas):
         n = Theta.shape[1]
         z.append(a[l] @ Theta.T)
-        Ez.append(_gamma(n + 1, u) * (np.abs(a[l]) @ np.abs(Theta.T)) + Ea[l] @ np.abs(Theta.T) + n * tiny)
+        Ez.append(_gamma(n + 1, u) * (np.abs(a[l]) @ np.abs(Theta.T)) + Ea[l] @ (np.abs(Theta.T) + tiny)
+                  + tiny * np.abs(a[l]).sum(axis=1, keepdims=True) + n * tiny)
         if l < len(thetas) - 1:
             g, slope, slope_max, slope_change = _g_and_slopes(activation, z[l], Ez[l])
             a.append(np.hstack([ones, g]))
@@ -109,7 +116,7 @@ def _error_bounds(theta_vec, layer_sizes, X, Y, lam, activation, output, finfo):
         delta = sign * _sigmoid(sign * z_L)
         moved = np.maximum(np.abs(_sigmoid(sign * z_L + E_L) - _sigmoid(sign * z_L)),
                            np.abs(_sigmoid(sign * z_L - E_L) - _sigmoid(sign * z_L)))
-        E_delta = moved + ULPS * u * np.abs(delta) + tiny
+        E_delta = moved + (ULPS * u + _U64 * np.abs(z_L)) * np.abs(delta) + tiny
         data = np.logaddexp(0.0, sign * z_L).sum()
         E_data = (_sigmoid(sign * z_L + E_L) * E_L).sum() + _gamma(m * K + 3, u) * data + m * K * tiny
     else:
@@ -118,14 +125,15 @@ def _error_bounds(theta_vec, layer_sizes, X, Y, lam, activation, output, finfo):
         delta = h - Y
         delta[Y == 1] = -(h * (1 - Y)).sum(axis=1)
         row_E = E_L.max(axis=1, keepdims=True)
-        E_delta = (np.abs(delta) * np.expm1(2 * row_E) + (K + ULPS) * u * (np.abs(delta) + h * Y)
-                   + (K + 1) * tiny)
         lse = z_L.max(axis=1) + np.log(np.exp(shifted).sum(axis=1))
+        E_delta = (np.abs(delta) * np.expm1(2 * row_E) + (K + ULPS) * u * (np.abs(delta) + h * Y)
+                   + _U64 * (np.abs(z_L) + np.abs(lse)[:, None]) * h + (K + 1) * tiny)
         data = (lse - (Y * z_L).sum(axis=1)).sum()
         E_data = (2 * row_E.sum() + _gamma(m * (K + 3), u) * (np.abs(data) + np.abs(z_L).max(axis=1).sum())
                   + m * (K + 2) * tiny)
     weights = sum((Theta[:, 1:] ** 2).sum() for Theta in thetas)
-    EJ = E_data / m + _gamma(len(theta_vec) + 3, u) * lam / (2 * m) * weights + len(theta_vec) * tiny
+    E_weights = _gamma(len(theta_vec) + 3, u) * weights + 2 * tiny * sum(np.abs(T[:, 1:]).sum() for T in thetas)
+    EJ = E_data / m + lam / (2 * m) * E_weights + tiny / (2 * m) * weights + len(theta_vec) * tiny
 
     # Backward: delta(l) = (delta(l+1) Theta(l)[:, 1:]) .* g'(z(l)) and D(l) = delta(l+1)^T a(l) / m + ...
     E_grad = [None] * len(thetas)
@@ -133,12 +141,13 @@ def _error_bounds(theta_vec, layer_sizes, X, Y, lam, activation, output, finfo):
         D = delta.T @ a[l] / m
         E_D = (_gamma(m + 2, u) * (np.abs(delta.T) @ np.abs(a[l])) + E_delta.T @ (np.abs(a[l]) + Ea[l])
                + np.abs(delta.T) @ Ea[l]) / m + u * np.abs(D) + (m + 3) * tiny
-        E_D[:, 1:] += 3 * u * lam / m * np.abs(thetas[l][:, 1:])
+        E_D[:, 1:] += lam / m * (3 * u * np.abs(thetas[l][:, 1:]) + tiny) + tiny / m * np.abs(thetas[l][:, 1:])
         E_grad[l] = E_D
         if l > 0:
             W = thetas[l][:, 1:]
             t = delta @ W
-            E_t = _gamma(W.shape[0] + 1, u) * (np.abs(delta) @ np.abs(W)) + E_delta @ np.abs(W) + W.shape[0] * tiny
+            E_t = (_gamma(W.shape[0] + 1, u) * (np.abs(delta) @ np.abs(W)) + E_delta @ (np.abs(W) + tiny)
+                   + tiny * np.abs(delta).sum(axis=1, keepdims=True) + W.shape[0] * tiny)
             slope, slope_error = slopes[l - 1], slope_errors[l - 1]
             delta = t * slope
             E_delta = E_t * (slope + slope_error) + np.abs(t) * slope_error + u * np.abs(delta) + tiny

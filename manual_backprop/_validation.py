@@ -88,7 +88,14 @@ def as_ndarray(name, value):
 
 
 def check_finite(name, array):
-    if array.dtype.kind in "fc" and not np.isfinite(array).all():
+    if array.dtype.kind not in "fc":
+        return
+    # One reduction, no temporary: a sum of finite numbers is finite unless it overflows, so only
+    # an infinite or NaN sum needs the elementwise look.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(array)):
+            return
+    if not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))[0]
         where = tuple(int(i) for i in bad)
         where = where[0] if len(where) == 1 else where

@@ -103,9 +103,9 @@ def relu(z, out=None):
 
 def relu_gradient(z):
     """g'(z) = 1 where z > 0, else 0 (the one-sided choice g'(0) = 0), elementwise."""
-    z = np.asarray(z)
+    z = _as_inexact(z)
     _refuse_complex(z, "relu_gradient")
-    return (z > 0).astype(np.result_type(z.dtype, np.float32))
+    return (z > 0).astype(z.dtype)
 
 
 def _relu_gradient_from_output(a):

@@ -14,8 +14,6 @@ What rtol and atol bound depends on the entry's ``kind``:
 * ``"error_bound"``: the comparison the reason spells out, against a running error bound.
 
 Float64 unit roundoff is u = 2^-53 ~ 1.1e-16; float32 has u = 2^-24 ~ 6e-8.
-
-Float64 unit roundoff is u = 2^-53 ~ 1.1e-16; float32 has u = 2^-24 ~ 6e-8.
 """
 
 from __future__ import annotations
@@ -184,6 +182,12 @@ TOLERANCES = {
         4e-16, 0.0,
         "two algebraically identical formulas evaluated in float64 (g(z)(1 - g(z)) against "
         "a (1 - a)): at most a couple of roundings apart",
+    ),
+    ("below_normal_range", _F64): Tolerance(
+        4e-16, 2.3e-308,
+        "a result below the smallest normal float64 (2.2e-308), such as g(z) = e^z / (1 + e^z) for "
+        "z < -709 where e^-z overflows and g(z) is returned as 0: exact to that absolute amount, "
+        "a couple of roundings relative above it",
     ),
     # --- The property suite (tests/test_properties.py) and training: networks drawn by reference.strategies,
     # weights and inputs uniform in [-1, 1], up to 5 layers of up to 12 units, m <= 10.

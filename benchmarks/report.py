@@ -62,7 +62,8 @@ def markdown(result):
         f"Python {info['python']}, NumPy {info['numpy']} ({blas}), JAX {info['jax']}, "
         f"PyTorch {info['torch']} ({info.get('torch_threads')} threads); environment: {env}; "
         f"threads option: {info.get('threads_option') or 'none (each library its own)'}; "
-        f"clock: {info.get('clock', 'wall')}.",
+        f"clock: {info.get('clock', 'wall')}"
+        + ("; glibc keeps freed memory (--keep-freed-memory)." if info.get("keep_freed_memory") else "."),
         "",
         "Times are medians over interleaved rounds; a ratio is the median over rounds of the "
         "contestant's time over ours in the same round (above 1: ours is faster). `floor` is the "
@@ -141,12 +142,18 @@ def plot(result, path):
         hollow = [(x, y) for x, y, e in zip(xs, ys, extrapolated) if e]
         if hollow:
             ax.plot(*zip(*hollow), "P", color=color, markerfacecolor="white", markersize=9)
+    for p in points:  # the batch size of each point, under the floor's marker
+        ax.annotate(f"m={p['m']}", (p["P"], p["timings"]["floor"]["median_s"]), textcoords="offset points",
+                    xytext=(0, -14), ha="center", fontsize=7, color="0.3")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("parameters P")
     ax.set_ylabel("seconds per gradient (J and dJ/dtheta)")
     cpu = result["machine"]["cpu"]
-    ax.set_title(f"One gradient, float64, {cpu} ({result['machine']['cores']} cores)", fontsize=10)
+    threads = result["machine"].get("threads_option")
+    ax.set_title(f"One gradient, float64, {cpu} ({result['machine']['cores']} cores; "
+                 f"{f'{threads} thread' if threads else 'default threads'}, {result['machine'].get('clock', 'wall')} time)",
+                 fontsize=10)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()

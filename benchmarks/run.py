@@ -26,8 +26,8 @@ __all__ = ["main", "run_point", "CONFIGS"]
 CONFIGS = {
     "full": dict(min_rounds=7, max_rounds=60, budget_s=12.0, slow_s=0.5, slow_rounds=3,
                  fd_max_evaluations=4000, loop_max_work=60_000, max_P={}),
-    "quick": dict(min_rounds=3, max_rounds=15, budget_s=1.5, slow_s=0.25, slow_rounds=1,
-                  fd_max_evaluations=400, loop_max_work=10_000, max_P={"jax": 40_000}),
+    "quick": dict(min_rounds=2, max_rounds=15, budget_s=0.5, slow_s=0.25, slow_rounds=1,
+                  fd_max_evaluations=400, loop_max_work=10_000, max_P={"jax": 0, "directional": 300_000}),
 }
 
 
@@ -87,6 +87,8 @@ def run_point(point, config, names=None, clock=time.perf_counter, log=print):
         t0 = time.perf_counter()
         call()
         single[name] = time.perf_counter() - t0
+        print(f"    {point.name} {name}: first call {record['first_call_s'][name]:.3g} s, "
+              f"then {single[name]:.3g} s", file=sys.stderr, flush=True)
     slow = [n for n in calls if single[n] > config["slow_s"] and n not in ("ours", "floor")]
     fast = [n for n in calls if n not in slow]
     times = interleaved({n: calls[n] for n in fast}, min_rounds=config["min_rounds"],
@@ -136,6 +138,20 @@ def _set_threads(n):
     return limiter
 
 
+def _keep_freed_memory():
+    """Ask glibc to keep freed blocks (up to 32 MB) for reuse instead of returning them to the
+    system, so that a repeated call does not page-fault its arrays in again. Applies to the
+    whole process, so to every contestant alike; returns whether glibc accepted."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, 32 * 2**20)) and bool(libc.mallopt(M_TRIM_THRESHOLD, 2**30))
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds, under two minutes")
@@ -148,6 +164,9 @@ def parse_args(argv=None):
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="wall: elapsed time (default); cpu: the process's CPU time, all threads "
                              "together (steadier on a busy machine, best with --threads 1)")
+    parser.add_argument("--keep-freed-memory", action="store_true",
+                        help="glibc keeps freed memory for reuse (mallopt), so repeated calls page-fault "
+                             "no fresh memory in; applies to every contestant in the process")
     parser.add_argument("--no-suite", action="store_true", help="skip timing the property-suite operations")
     return parser.parse_args(argv)
 
@@ -159,6 +178,7 @@ def main(argv=None):
     out = args.out or Path("benchmarks/results") / ("quick" if args.quick else "")
     out.mkdir(parents=True, exist_ok=True)
     limiter = _set_threads(args.threads) if args.threads else None  # noqa: F841 (kept alive for the run)
+    kept = _keep_freed_memory() if args.keep_freed_memory else None
     names = [n for n in args.only.split(",") if n]
     points = [p for p in GRID if not args.points or any(s in p.name for s in args.points.split(","))]
 
@@ -181,6 +201,7 @@ def main(argv=None):
     info["load_average_before"] = info_before["load_average"]
     info["threads_option"] = args.threads
     info["clock"] = args.clock
+    info["keep_freed_memory"] = kept
     result = {"mode": mode, "command": "python -m benchmarks" + " ".join([""] + (argv or sys.argv[1:])),
               "seconds": time.time() - started, "machine": info, "config": config,
               "points": records, "suite": suite}

@@ -78,9 +78,10 @@ def forward_propagation(thetas, X, *, activation="sigmoid", output="sigmoid"):
 def propagate(thetas, X, act, out, *, lean=False):
     """forward_propagation on checked arguments: Theta views of one dtype and X of that dtype.
 
-    ``lean=True`` keeps only what the cost and backpropagation read, every a(l) and z(L), and no
-    copy it can avoid: a(1) stays X, without its column of ones (see :func:`z_next`), and each
-    hidden z(l+1) is computed inside a(l+1), where g then overwrites it (z[l] is None).
+    ``lean=True`` keeps only what the cost and backpropagation read, z(L) and the hidden a(l),
+    and no copy it can avoid: a(1) stays X, without its column of ones (see :func:`z_next`),
+    each hidden z(l+1) is computed inside a(l+1), where g then overwrites it (z[l] is None),
+    and h = a(L) is not formed (a[L - 1] is None): the cost and delta(L) are taken from z(L).
     """
     dtype = thetas[0].dtype
     z = [None]
@@ -89,7 +90,7 @@ def propagate(thetas, X, act, out, *, lean=False):
         bias_split = lean and l == 0
         if l == len(thetas) - 1:
             z.append(z_next(a[l], Theta, bias_split=bias_split))  # z(L), (m, K)
-            a.append(out.h(z[-1]))                                 # h = a(L), no bias unit
+            a.append(None if lean else out.h(z[-1]))               # h = a(L), no bias unit
             break
         a_next = np.empty((X.shape[0], Theta.shape[0] + 1), dtype=dtype)  # a(l+1), (m, s_{l+1} + 1)
         a_next[:, 0] = 1.0

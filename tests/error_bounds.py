@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["error_bounds", "ULPS"]
+__all__ = ["error_bounds", "oracle_and_bounds", "ULPS"]
 
 ULPS = 8  # relative error of an elementwise function, in units of u
 _U64 = 2.0 ** -53  # the oracle's delta(L) is always computed in float64
@@ -152,3 +152,54 @@ def _error_bounds(theta_vec, layer_sizes, X, Y, lam, activation, output, finfo):
             delta = t * slope
             E_delta = E_t * (slope + slope_error) + np.abs(t) * slope_error + u * np.abs(delta) + tiny
     return EJ, np.concatenate([E.ravel(order="F") for E in E_grad])
+
+
+def oracle_and_bounds(problem, dtype):
+    """(J_jax, grad_jax, EJ, E_grad) for a problem (tests.hostile.Problem) computed in ``dtype`` by the
+    library: the oracle's cost and gradient (reference.autodiff, float64, on the same values) and
+    the sums of both sides' error bounds."""
+    from reference import autodiff
+
+    theta_vec, layer_sizes, X, y, lam = problem.args()
+    J_jax, grad_jax = autodiff.nn_cost_function(theta_vec, layer_sizes, X, y, lam, **problem.kwargs())
+    Y = autodiff.label_matrix(y, layer_sizes[-1])
+    (EJ, E_grad), (EJ_jax, E_grad_jax) = (
+        error_bounds(theta_vec, layer_sizes, X, Y, lam, **problem.kwargs(), dtype=d) for d in (dtype, np.float64))
+    return J_jax, grad_jax, EJ + EJ_jax, E_grad + E_grad_jax
+
+
+def _measure(n_examples, activations=("sigmoid", "tanh", "relu")):
+    """The largest |library - oracle| / (E_library + E_oracle) over the oracle property's problems
+    (those of the given hidden activations)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.hostile import problems
+    from tests.test_reliability import ORACLE_NETWORKS, RAISE_BUT_UNDERFLOW, cost_function
+
+    worst = {"gradient": (0.0, None), "cost": (0.0, None)}
+
+    @settings(max_examples=n_examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(problems(sizes=ORACLE_NETWORKS, m=st.sampled_from([1, 3])))
+    def measure(problem):
+        if problem["activation"] not in activations:
+            return
+        with np.errstate(**RAISE_BUT_UNDERFLOW):
+            J, grad_vec = cost_function(problem)
+        J_jax, grad_jax, EJ, E_grad = oracle_and_bounds(problem, grad_vec.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = {"gradient": np.nan_to_num(np.abs(grad_vec - grad_jax) / E_grad).max(), "cost": abs(J - J_jax) / EJ}
+        for key, ratio in ratios.items():
+            if ratio > worst[key][0]:
+                worst[key] = (float(ratio), f"{problem['layer_sizes']} {problem['activation']} "
+                                            f"{problem['output']} {grad_vec.dtype}")
+
+    measure()
+    for key, (ratio, where) in worst.items():
+        print(f"largest |library - oracle| / (E_library + E_oracle), {key}: {ratio:.3f} ({where})")
+
+
+if __name__ == "__main__":  # python -m tests.error_bounds [examples [activation,activation...]]
+    import sys
+
+    _measure(int(sys.argv[1]) if len(sys.argv) > 1 else 1000, *([sys.argv[2].split(",")] if len(sys.argv) > 2 else []))

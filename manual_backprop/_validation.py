@@ -75,7 +75,12 @@ def as_array(name, value, *, ndim, allow_complex=False):
 
 
 def as_ndarray(name, value):
-    """np.asarray(value), with an error naming the argument when value is a ragged nesting."""
+    """np.asarray(value), with an error naming the argument when value is a ragged nesting or a
+    masked array with masked entries (whose mask np.asarray would silently drop)."""
+    if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
+        n = int(np.ma.getmaskarray(value).sum())
+        raise TypeError(f"{name} is a masked array with {n} masked entries; the network has no notion of a "
+                        "missing value: fill or drop them first")
     try:
         return np.asarray(value)
     except ValueError as error:
@@ -83,7 +88,14 @@ def as_ndarray(name, value):
 
 
 def check_finite(name, array):
-    if array.dtype.kind in "fc" and not np.isfinite(array).all():
+    if array.dtype.kind not in "fc":
+        return
+    # One reduction, no temporary: a sum of finite numbers is finite unless it overflows, so only
+    # an infinite or NaN sum needs the elementwise look.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(array)):
+            return
+    if not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))[0]
         where = tuple(int(i) for i in bad)
         where = where[0] if len(where) == 1 else where
@@ -242,11 +254,12 @@ def as_network_arguments(theta_vec, layer_sizes, X, y=None, lam=0.0, *, activati
 
 
 @contextmanager
-def overflow_is_an_error(dtype, theta_vec, X, lam):
+def overflow_is_an_error(dtype, theta_vec, X, lam, what="the cost or its gradient"):
     """Run a computation on checked, finite arguments; an overflow (or the inf - inf it leads
     to) inside it raises ``OverflowError`` saying what did not fit, instead of a warning and an
     inf or NaN result. Underflow keeps the caller's setting: it is the correct rounding of a
-    tiny value, not an error. The NumPy error state is restored on exit.
+    tiny value, not an error. The NumPy error state is restored on exit. The message names
+    ``what`` overflowed, the dtype, the largest inputs and lambda (``lam=None``: no lambda).
     """
     try:
         with np.errstate(over="raise", invalid="raise", divide="raise"):
@@ -255,7 +268,8 @@ def overflow_is_an_error(dtype, theta_vec, X, lam):
         if "underflow" in str(error):
             raise
         raise OverflowError(
-            f"the cost or its gradient does not fit in {dtype} ({error}): largest |theta_vec| = "
-            f"{np.max(np.abs(theta_vec)):.3g}, largest |X| = {np.max(np.abs(X)):.3g}, lambda = {lam:.3g}; "
+            f"{what} does not fit in {dtype} ({error}): largest |theta_vec| = "
+            f"{np.max(np.abs(theta_vec)):.3g}, largest |X| = {np.max(np.abs(X)):.3g}"
+            + ("" if lam is None else f", lambda = {lam:.3g}") + "; "
             + ("compute in float64 or scale the inputs down" if dtype == np.float32 else "scale the inputs down")
         ) from None

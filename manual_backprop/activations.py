@@ -43,9 +43,10 @@ def _as_inexact(z):
 def sigmoid(z, out=None):
     """The logistic function g(z) = 1 / (1 + exp(-z)), elementwise.
 
-    Accurate to a few ulp (relative) for every real z: for z < -709, exp(-z) overflows to
-    inf and g(z) becomes 0, the float64 value nearest to the true exp(z) < 1e-308; for
-    z > 745, exp(-z) underflows to 0 and g(z) becomes 1, again the nearest float64.
+    Accurate to a few ulp (relative) wherever g(z) is a normal number, and to the smallest
+    normal number (2.2e-308) absolutely below it: for z < -709, exp(-z) overflows to inf and
+    g(z) becomes 0 where the true exp(z) < 1e-308 (float32: z < -88, 1.2e-38); for z > 745,
+    exp(-z) underflows to 0 and g(z) becomes 1, the nearest float64.
     ``out``, when given, receives the result (it may be a strided view).
     """
     z = _as_inexact(z)
@@ -102,9 +103,9 @@ def relu(z, out=None):
 
 def relu_gradient(z):
     """g'(z) = 1 where z > 0, else 0 (the one-sided choice g'(0) = 0), elementwise."""
-    z = np.asarray(z)
+    z = _as_inexact(z)
     _refuse_complex(z, "relu_gradient")
-    return (z > 0).astype(np.result_type(z.dtype, np.float32))
+    return (z > 0).astype(z.dtype)
 
 
 def _relu_gradient_from_output(a):

@@ -74,7 +74,7 @@ def nn_cost(theta_vec, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", outp
 
     Arguments as for :func:`nn_cost_function`; returns the same J.
     """
-    _, _, thetas, X, Y, lam, act, out = as_network_arguments(
+    _, theta_vec, thetas, X, Y, lam, act, out = as_network_arguments(
         theta_vec, layer_sizes, X, y, lam, activation=activation, output=output
     )
     with overflow_is_an_error(theta_vec.dtype, theta_vec, X, lam):

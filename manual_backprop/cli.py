@@ -23,16 +23,14 @@ import warnings
 
 import numpy as np
 
-from reference.finite_difference import central_difference
+from reference.finite_difference import central_difference, relative_difference
 
 from .activations import ACTIVATIONS
 from .backprop import nn_cost, nn_cost_function
 from .cost import OUTPUTS
 from .gradient_check import check_gradients, debug_network
-from .initialization import debug_initialize_weights
-from .unrolling import unroll
 
-__all__ = ["main", "debug_network", "ProgressBar"]
+__all__ = ["main", "ProgressBar"]
 
 
 def demo(lam):
@@ -44,7 +42,7 @@ def demo(lam):
     print(f"{'gradApprox':>14} {'DVec':>14}")
     for numerical, analytical in zip(grad_approx, grad_vec):
         print(f"{numerical:14.10f} {analytical:14.10f}")
-    rel = np.linalg.norm(grad_approx - grad_vec) / np.linalg.norm(grad_approx + grad_vec)
+    rel = relative_difference(grad_approx, grad_vec)
     print(f"relative difference norm(gradApprox - DVec) / norm(gradApprox + DVec) = {rel:.3e}")
     return 0
 
@@ -86,22 +84,10 @@ class ProgressBar:
         self.stream.flush()
 
 
-def small_network(hidden_layers, *, num_labels=3, m=5):
-    """The gradient check's network: the course's debug network with ``hidden_layers`` layers of 5 units.
-
-    Returns (theta_vec, layer_sizes, X, y): layer sizes (3, 5, ..., 5, num_labels), every Theta(l)
-    and X from debug_initialize_weights, labels y = mod(t, K) for t = 1..m (0 and 1 for K = 1).
-    """
-    layer_sizes = (3, *([5] * hidden_layers), num_labels)
-    theta_vec = unroll([debug_initialize_weights(s_out, s_in) for s_in, s_out in zip(layer_sizes[:-1], layer_sizes[1:])])
-    X = debug_initialize_weights(m, layer_sizes[0] - 1)
-    y = np.arange(1, m + 1) % max(num_labels, 2)
-    return theta_vec, layer_sizes, X, y
-
-
 def gradient_check_row(hidden_layers, *, activation, output, lam, num_labels=3, method="central"):
-    """One gradient check of backprop on :func:`small_network`: (layer_sizes, report)."""
-    theta_vec, layer_sizes, X, y = small_network(hidden_layers, num_labels=num_labels)
+    """One gradient check of backprop on the debug network with ``hidden_layers`` hidden layers of
+    5 units (:func:`manual_backprop.gradient_check.debug_network`): (layer_sizes, report)."""
+    theta_vec, layer_sizes, X, y = debug_network(num_labels=num_labels, hidden_layers=hidden_layers)
 
     def cost_function(theta):
         return nn_cost_function(theta, layer_sizes, X, y, lam, activation=activation, output=output)
@@ -119,19 +105,12 @@ def _network_name(layer_sizes):
 
 
 def _load_data(args):
-    from .data import Digits, load_digits_split, load_course_data, stratified_split, SPLIT_SEED
+    from .data import load_course_split, load_digits_split
 
     if args.data is None:
-        digits = load_digits_split(test_size=args.test_size)
-        source = "scikit-learn's load_digits, 8x8 images, pixels scaled to [0, 1]"
-        return digits, source
-    X, y = load_course_data(args.data)
-    train, test = stratified_split(y, args.test_size, np.random.default_rng(SPLIT_SEED))
-    side = math.isqrt(X.shape[1])
-    # The course's 20x20 images are stored column by column (Octave's X(:)).
-    image_shape, order = ((side, side), "F") if side * side == X.shape[1] else ((1, X.shape[1]), "C")
-    digits = Digits(X[train], y[train], X[test], y[test], image_shape, order)
-    return digits, f"{os.fspath(args.data)}, course labels 1..10 mapped to digits (10 is 0)"
+        return load_digits_split(test_size=args.test_size), "scikit-learn's load_digits, 8x8 images, pixels scaled to [0, 1]"
+    return (load_course_split(args.data, test_size=args.test_size),
+            f"{os.fspath(args.data)}, course labels 1..10 mapped to digits (10 is 0)")
 
 
 def _baseline(args, digits):
@@ -223,7 +202,11 @@ def _train(args):
                                                output=args.output) == digits.y_test)),
     }
     spread = hidden_unit_spread(result.theta_vec, layer_sizes)
-    identical = all(s <= tolerance("identical_hidden_units").atol for s in spread)
+    # Layers of one unit have nothing to be identical to; the question is for the others.
+    spreads = [d for d, s in zip(spread, layer_sizes[1:-1]) if s > 1]
+    tol = tolerance("identical_units")
+    limit = tol.atol + tol.rtol * float(np.abs(result.theta_vec).max())
+    identical = bool(spreads) and all(d <= limit for d in spreads)
     baseline = {} if args.no_baseline else _baseline(args, digits)
 
     os.makedirs(args.out, exist_ok=True)
@@ -243,28 +226,33 @@ def _train(args):
         "hidden_units_identical": identical, "hidden_unit_spread": spread,
         "seconds": seconds, "total_seconds": time.perf_counter() - started, "figures": figures,
     }
-    if args.json:
-        print(json.dumps(summary))
-        return 0
-
-    print(f"\n{'accuracy':<30}{'train':>8}{'test':>8}")
-    print(f"{'manual-backprop (this run)':<30}{accuracy['train_accuracy']:>8.4f}{accuracy['test_accuracy']:>8.4f}")
-    if baseline:
-        print(f"{'scikit-learn MLPClassifier':<30}{baseline['baseline_train_accuracy']:>8.4f}"
-              f"{baseline['baseline_test_accuracy']:>8.4f}")
-        note = "" if baseline["baseline_converged"] else " (stopped at max_iter)"
-        print(f"  baseline: {baseline['baseline']}{note}, {baseline['baseline_seconds']:.2f} s")
-    n_hidden = layer_sizes[1]
-    if identical:
-        print(f"\nsymmetry: the {n_hidden} hidden units stayed identical (all-equal initial weights never break "
-              f"symmetry), so the network has in effect one hidden unit per layer; test accuracy "
-              f"{accuracy['test_accuracy']:.4f}")
-    else:
-        print(f"\nsymmetry broken: the hidden units differ (largest weight difference between units "
-              f"{max(spread):.3g})")
-    print(f"figures: {figures['learning_curve']}, {figures['hidden_units']}")
-    print(f"total {summary['total_seconds']:.1f} s")
+    print(json.dumps(summary) if args.json else _report(summary))
     return 0
+
+
+def _report(summary):
+    """The end of the text report: accuracies side by side, the symmetry verdict, the figures."""
+    lines = [f"\n{'accuracy':<30}{'train':>8}{'test':>8}",
+             f"{'manual-backprop (this run)':<30}{summary['train_accuracy']:>8.4f}{summary['test_accuracy']:>8.4f}"]
+    if "baseline" in summary:
+        note = "" if summary["baseline_converged"] else " (stopped at max_iter)"
+        lines += [f"{'scikit-learn MLPClassifier':<30}{summary['baseline_train_accuracy']:>8.4f}"
+                  f"{summary['baseline_test_accuracy']:>8.4f}",
+                  f"  baseline: {summary['baseline']}{note}, {summary['baseline_seconds']:.2f} s"]
+    if summary["hidden_units_identical"]:
+        hidden = summary["settings"]["layer_sizes"][1:-1]
+        units = (f"the {hidden[0]} hidden units stayed identical" if len(hidden) == 1 else
+                 f"the hidden units of each of the {len(hidden)} hidden layers ({', '.join(map(str, hidden))} "
+                 f"units) stayed identical")
+        lines.append(f"\nsymmetry: {units} "
+                     f"(all-equal initial weights never break symmetry), so the network has in effect one hidden "
+                     f"unit per layer; test accuracy {summary['test_accuracy']:.4f}")
+    elif max(summary["settings"]["layer_sizes"][1:-1]) > 1:
+        lines.append(f"\nsymmetry broken: the hidden units differ (largest weight difference between units "
+                     f"{max(summary['hidden_unit_spread']):.3g})")
+    lines += [f"figures: {summary['figures']['learning_curve']}, {summary['figures']['hidden_units']}",
+              f"total {summary['total_seconds']:.1f} s"]
+    return "\n".join(lines)
 
 
 CHECKS = [  # (hidden layers, activation, output, lambda, K) of the networks that `check` runs
@@ -359,7 +347,7 @@ def main(argv=None):
     check_parser.add_argument("--method", choices=["central", "directional", "complex"], default="central",
                               help="how the numerical gradient is taken (default central differences)")
     demo_parser = commands.add_parser("demo", help="cost and gradient of the course's 3-5-3 debug network")
-    demo_parser.add_argument("--lambda", dest="lam", type=float, default=0.0, help="regularisation (default 0)")
+    demo_parser.add_argument("--lambda", dest="lam", type=_non_negative, default=0.0, help="regularisation (default 0)")
     args = parser.parse_args(argv)
     if args.command == "train":
         return train(args)

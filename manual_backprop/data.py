@@ -4,6 +4,7 @@
   pixels scaled from 0..16 to [0, 1], split into train and test sets by class with a fixed seed.
 * :func:`load_course_data`: an ``ex4data1.mat``-style file, ``X`` (m, 400) 20x20 images stored
   column by column, ``y`` (m, 1) with the course's labels 1..10.
+* :func:`load_course_split`: the same, split into train and test like the digits.
 * :func:`load_course_weights`: an ``ex4weights.mat``-style file, ``Theta1``, ``Theta2``, ...
 
 The course is written in Octave, whose indices start at 1: its labels are 1..10 with the digit 0
@@ -19,6 +20,7 @@ Left out: other data sets, downloads, feature scaling other than the pixel range
 
 from __future__ import annotations
 
+import math
 import os
 from typing import NamedTuple
 
@@ -31,6 +33,7 @@ __all__ = [
     "load_digits_split",
     "stratified_split",
     "load_course_data",
+    "load_course_split",
     "load_course_weights",
     "course_labels_to_digits",
     "digits_to_course_labels",
@@ -181,3 +184,18 @@ def load_course_weights(path):
         l += 1
     layer_sizes_of(thetas)  # raises when consecutive shapes do not chain
     return thetas
+
+
+def load_course_split(path, *, test_size=0.25, rng=None):
+    """:func:`load_course_data`, split by class into train and test like :func:`load_digits_split`.
+
+    Returns Digits with the labels mapped to digits 0..9; for n = s^2 inputs the images are s x s,
+    stored column by column as the course stores its 20x20 images (Octave's X(:)); otherwise each
+    row is drawn as a 1 x n strip.
+    """
+    X, y = load_course_data(path)
+    rng = np.random.default_rng(SPLIT_SEED) if rng is None else rng
+    train, test = stratified_split(y, test_size, rng)
+    side = math.isqrt(X.shape[1])
+    image_shape, order = ((side, side), "F") if side * side == X.shape[1] else ((1, X.shape[1]), "C")
+    return Digits(X[train], y[train], X[test], y[test], image_shape, order)

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import as_network_arguments
+from ._validation import as_network_arguments, overflow_is_an_error
 from .unrolling import layer_sizes_of, unroll
 
 __all__ = ["ForwardPass", "forward_propagation"]
@@ -63,14 +63,16 @@ def forward_propagation(thetas, X, *, activation="sigmoid", output="sigmoid"):
 
     Returns
     -------
-    ForwardPass with lists z and a (see :class:`ForwardPass`).
+    ForwardPass with lists z and a (see :class:`ForwardPass`). A z too large for the dtype
+    raises ``OverflowError`` (so :func:`predict` never ranks NaNs).
     """
     layer_sizes = layer_sizes_of(thetas)
     theta_vec = unroll(thetas)
-    _, _, thetas, X, _, _, act, out = as_network_arguments(
+    _, theta_vec, thetas, X, _, _, act, out = as_network_arguments(
         theta_vec, layer_sizes, X, activation=activation, output=output
     )
-    return propagate(thetas, X, act, out)
+    with overflow_is_an_error(theta_vec.dtype, theta_vec, X, None, what="the forward pass (some z or h)"):
+        return propagate(thetas, X, act, out)
 
 
 def propagate(thetas, X, act, out, *, lean=False):

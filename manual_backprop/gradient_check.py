@@ -36,6 +36,7 @@ import numpy as np
 from reference import finite_difference as fd
 from reference.tolerances import tolerance
 
+from ._counts import as_count
 from ._validation import as_layer_sizes, n_params, theta_shapes
 from .backprop import nn_cost, nn_cost_function
 from .initialization import debug_initialize_weights
@@ -135,14 +136,6 @@ class PartError:
                 f"{self.relative_difference:.3g}, largest error {self.max_abs_error:.3g}  {verdict}")
 
 
-def _relative_difference(numerical, analytical):
-    num = np.linalg.norm(numerical + analytical)
-    den = np.linalg.norm(numerical - analytical)
-    if den == 0:
-        return 0.0
-    return float(den / num) if num > 0 else float("inf")
-
-
 # ---------------------------------------------------------------------------------------------
 # The report
 
@@ -225,8 +218,8 @@ class GradientCheckReport:
             u = np.finfo(self.gradient_dtype).eps / 2
             lines.append(f"(The analytical gradient is {self.gradient_dtype}, unit roundoff u = {u:.2g}: the hundreds "
                          "of roundings in its backprop")
-            lines.append(f"put a correct one ~1e-6 from the exact gradient, so it is judged by the {self.gradient_dtype} "
-                         f"bound {self.tolerance:g},")
+            lines.append(f"put a correct one up to ~{self.tolerance:g} from the exact gradient, so it is judged by the "
+                         f"{self.gradient_dtype} bound {self.tolerance:g},")
             lines.append(f"not by the float64 bound {float64_bound:g}, which no correct {self.gradient_dtype} "
                          "gradient can meet.)")
         lines.append("")
@@ -321,12 +314,13 @@ def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", c
         method it must accept complex theta.
     eps : the step of central and directional differences (and of kink detection)
     h : the step of the complex step
-    n_directions : random directions of the directional method
+    n_directions : int >= 0, random directions of the directional method (>= 1 without layer_sizes,
+        which add one direction per layer and part)
     rng : numpy.random.Generator for the directions (a fresh unseeded one when omitted)
     detect_kinks : examine the coordinates that disagree for a kink (4 evaluations each) and
         leave out of the verdict those whose analytical value is one of the one-sided slopes
         there (central and complex methods)
-    n_worst : how many of the worst entries to name
+    n_worst : int >= 0, how many of the worst entries to name
 
     Returns
     -------
@@ -338,10 +332,19 @@ def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", c
         for the complex method, when the cost is not complex-safe (see
         :func:`reference.finite_difference.complex_step`)
     TypeError
-        when the cost returns float32 values (numerical derivatives need float64)
+        when the cost returns float32 values (numerical derivatives need float64), when the
+        gradient is neither float64 nor float32, or when n_directions or n_worst is not an integer
+    ValueError
+        for an unknown method, n_worst < 0, n_directions < 0 (< 1 without layer_sizes), or a
+        theta_vec whose length does not match layer_sizes
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    as_count("n_worst", n_worst, 0)
+    if layer_sizes is None:
+        as_count("n_directions", n_directions, 1, " (without layer_sizes there are no per-layer directions)")
+    else:
+        as_count("n_directions", n_directions, 0)
     theta = np.asarray(theta_vec)
     upcast_from = str(theta.dtype) if theta.dtype.kind == "f" and theta.dtype != np.float64 else None
     theta = fd.as_theta(theta)
@@ -385,7 +388,7 @@ def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", c
     errors_kept = np.where(keep, errors, 0.0)
     scale = np.maximum(np.abs(numerical), np.abs(analytical))
     rel = np.where(keep & (scale > floor), errors / np.where(scale > 0, scale, 1.0), 0.0)
-    relative_difference = _relative_difference(numerical[keep], analytical[keep])
+    relative_difference = fd.relative_difference(numerical[keep], analytical[keep])
     passed = bool(relative_difference <= tol.rtol)
     # A failed check names the entries that disagree; a passed one shows the largest (rounding) errors.
     candidates = errors_kept if passed or not (disagree & keep).any() else np.where(disagree & keep, errors, 0.0)
@@ -397,7 +400,7 @@ def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", c
         max_abs_error=float(errors_kept.max(initial=0.0)), max_rel_error=float(rel.max(initial=0.0)),
         passed=passed, n_evaluations=J.calls, parts=parts, worst=worst,
         kinks=kinks, kink_slopes=kink_slopes, kinks_excluded=int(on_kink.sum()),
-        relative_difference_with_kinks=_relative_difference(numerical, analytical), step=step, **common,
+        relative_difference_with_kinks=fd.relative_difference(numerical, analytical), step=step, **common,
     )
 
 
@@ -410,8 +413,9 @@ def _analytical(cost_fn, theta):
     grad = np.asarray(grad)
     if grad.shape != theta.shape:
         raise ValueError(f"cost_fn returned a gradient of shape {grad.shape} for theta of shape {theta.shape}")
-    if grad.dtype.kind != "f":
-        raise TypeError(f"cost_fn returned a gradient of dtype {grad.dtype}; it must be real")
+    if grad.dtype not in (np.float32, np.float64):
+        raise TypeError(f"cost_fn returned a gradient of dtype {grad.dtype}; it must be float64 or float32 "
+                        "(the dtypes the tolerance table has bounds for)")
     if not np.isfinite(grad).all():
         raise FloatingPointError(f"cost_fn returned a gradient with {np.count_nonzero(~np.isfinite(grad))} "
                                  "non-finite entries")
@@ -421,7 +425,7 @@ def _analytical(cost_fn, theta):
 def _between(value, left, right):
     """value lies between the one-sided slopes, up to their truncation error O(eps J'')."""
     low, high = min(left, right), max(left, right)
-    slack = 1e-2 * (high - low)
+    slack = tolerance("kink_subgradient").rtol * (high - low)
     return low - slack <= value <= high + slack
 
 
@@ -438,7 +442,7 @@ def _part_errors(numerical, analytical, keep, layer_sizes, rtol):
         indices = indices[keep[indices]]
         num, ana = numerical[indices], analytical[indices]
         diff = float(np.linalg.norm(num - ana))
-        relative = _relative_difference(num, ana)
+        relative = fd.relative_difference(num, ana)
         passed = relative <= rtol or diff <= rtol * whole
         parts.append(PartError(layer, part, len(indices), relative,
                                float(np.abs(num - ana).max(initial=0.0)), bool(passed)))
@@ -455,7 +459,7 @@ def _check_directional(J, theta, analytical, layer_sizes, tol, eps, n_directions
     U = np.vstack(directions)
     numerical = fd.directional_differences(J, theta, U, eps)
     predicted = U @ analytical
-    relative_difference = _relative_difference(numerical, predicted)
+    relative_difference = fd.relative_difference(numerical, predicted)
     passed = relative_difference <= tol.rtol
     errors = np.abs(numerical - predicted)
     scale = np.maximum(np.abs(numerical), np.abs(predicted))
@@ -466,7 +470,7 @@ def _check_directional(J, theta, analytical, layer_sizes, tol, eps, n_directions
     whole = np.linalg.norm(numerical + predicted)
     for i, (layer, part, indices) in enumerate(part_list):
         j = len(U) - len(part_list) + i
-        relative = _relative_difference(numerical[j:j + 1], predicted[j:j + 1])
+        relative = fd.relative_difference(numerical[j:j + 1], predicted[j:j + 1])
         ok = relative <= tol.rtol or errors[j] <= tol.rtol * whole
         parts.append(PartError(layer, part, len(indices), relative, float(errors[j]), bool(ok)))
 
@@ -517,19 +521,28 @@ def _bisect(J, theta, analytical, U, numerical, predicted, part_list, parts, lay
 # The course's checkNNGradients
 
 
-def debug_network(input_layer_size=3, hidden_layer_size=5, num_labels=3, m=5):
+def debug_network(input_layer_size=3, hidden_layer_size=5, num_labels=3, m=5, *, hidden_layers=1):
     """The course's checkNNGradients network: (theta_vec, layer_sizes, X, y).
 
-    Theta(1), Theta(2) and X come from debug_initialize_weights; the course's labels
-    y = 1 + mod(1:m, 3) become 0-based: y = mod(t, 3) for t = 1..m, that is 1, 2, 0, 1, 2.
+    Layer sizes (input_layer_size, hidden_layer_size, ..., hidden_layer_size, num_labels) with
+    ``hidden_layers`` hidden layers (the course's 3-5-3 by default). Every Theta(l), of shape
+    (s_{l+1}, s_l + 1), and X, of shape (m, input_layer_size), come from
+    debug_initialize_weights; the course's labels y = 1 + mod(1:m, K) become 0-based:
+    y = mod(t, K) for t = 1..m, that is 1, 2, 0, 1, 2 for K = 3 (binary 1, 0, 1, ... for K = 1).
+
+    Returns
+    -------
+    theta_vec : ndarray (P,), the Theta(l) unrolled
+    layer_sizes : tuple of ints (s_1, ..., s_L)
+    X : ndarray (m, s_1)
+    y : ndarray (m,) of int labels
     """
-    layer_sizes = (input_layer_size, hidden_layer_size, num_labels)
-    theta_vec = unroll([
-        debug_initialize_weights(hidden_layer_size, input_layer_size),
-        debug_initialize_weights(num_labels, hidden_layer_size),
-    ])
+    hidden_layers = as_count("hidden_layers", hidden_layers, 0)
+    layer_sizes = as_layer_sizes((input_layer_size, *([hidden_layer_size] * hidden_layers), num_labels))
+    theta_vec = unroll([debug_initialize_weights(s_out, s_in)
+                        for s_in, s_out in zip(layer_sizes[:-1], layer_sizes[1:])])
     X = debug_initialize_weights(m, input_layer_size - 1)
-    y = np.arange(1, m + 1) % num_labels
+    y = np.arange(1, m + 1) % max(num_labels, 2)
     return theta_vec, layer_sizes, X, y
 
 
@@ -537,10 +550,21 @@ def check_nn_gradients(lam=0.0, *, method="central", **options):
     """The course's checkNNGradients: check nn_cost_function on the small 3-5-3 debug network.
 
     The network has 3 inputs, 5 hidden units and 3 outputs, m = 5 examples, weights and X from
-    debug_initialize_weights and labels 1, 2, 0, 1, 2 (:func:`debug_network`). Returns the
+    debug_initialize_weights and labels 1, 2, 0, 1, 2 (:func:`debug_network`): theta_vec (38,),
+    X (5, 3). The check compares DVec with the numerical gradient by the course's relative
+    difference norm(num - DVec) / norm(num + DVec).
+
+    Parameters
+    ----------
+    lam : float >= 0, lambda of the cost
+    method : "central" (default, the course's gradApprox), "directional" or "complex"
+    **options : keyword arguments of :func:`check_gradients`: ``eps``, ``h``, ``n_directions``,
+        ``rng``, ``detect_kinks``, ``n_worst`` (``cost`` and ``layer_sizes`` are set here)
+
+    Returns
+    -------
     :class:`GradientCheckReport` (``print`` it for the course's output); its relative difference
-    is below 1e-9 for lambda 0 and 3 with central differences. ``options`` go to
-    :func:`check_gradients`.
+    is below the course's 1e-9 for lambda 0 and 3 with central differences.
     """
     theta_vec, layer_sizes, X, y = debug_network()
     return check_gradients(

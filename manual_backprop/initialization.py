@@ -16,20 +16,16 @@ import numbers
 
 import numpy as np
 
-__all__ = ["random_initialize_weights", "debug_initialize_weights", "default_epsilon_init"]
+from ._counts import as_count
+from ._validation import as_layer_sizes
+from .unrolling import unroll
 
-
-def _check_size(name, value, minimum=1):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
+__all__ = ["random_initialize_weights", "random_theta_vec", "debug_initialize_weights", "default_epsilon_init"]
 
 
 def default_epsilon_init(l_in, l_out):
     """The course's rule epsilon_init = sqrt(6) / sqrt(l_in + l_out)."""
-    return math.sqrt(6.0) / math.sqrt(_check_size("l_in", l_in) + _check_size("l_out", l_out))
+    return math.sqrt(6.0) / math.sqrt(as_count("l_in", l_in) + as_count("l_out", l_out))
 
 
 def random_initialize_weights(l_in, l_out, *, epsilon_init=None, rng=None):
@@ -47,7 +43,7 @@ def random_initialize_weights(l_in, l_out, *, epsilon_init=None, rng=None):
     -------
     W : ndarray of shape (l_out, 1 + l_in), float64; column 0 holds the bias weights.
     """
-    l_in, l_out = _check_size("l_in", l_in), _check_size("l_out", l_out)
+    l_in, l_out = as_count("l_in", l_in), as_count("l_out", l_out)
     if epsilon_init is None:
         epsilon_init = default_epsilon_init(l_in, l_out)
     if isinstance(epsilon_init, (bool, np.bool_)) or not isinstance(epsilon_init, numbers.Real):
@@ -59,6 +55,29 @@ def random_initialize_weights(l_in, l_out, *, epsilon_init=None, rng=None):
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     return rng.uniform(-epsilon_init, epsilon_init, size=(l_out, 1 + l_in))
+
+
+def random_theta_vec(layer_sizes, *, epsilon_init=None, rng=None):
+    """theta_vec with every Theta(l) from :func:`random_initialize_weights`, drawn in order l = 1, ..., L-1.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of ints (s_1, ..., s_L)
+    epsilon_init : float >= 0, optional; the same for every layer, or by default the course's
+        sqrt(6) / sqrt(s_l + s_{l+1}) for Theta(l)
+    rng : numpy.random.Generator, optional; a fresh unseeded one when omitted
+
+    Returns
+    -------
+    theta_vec : ndarray of shape (P,), P = sum_l s_{l+1} (s_l + 1), float64, the Theta(l) of
+        shape (s_{l+1}, s_l + 1) unrolled in column-major order.
+    """
+    layer_sizes = as_layer_sizes(layer_sizes)
+    rng = np.random.default_rng() if rng is None else rng
+    return unroll([
+        random_initialize_weights(s_in, s_out, epsilon_init=epsilon_init, rng=rng)
+        for s_in, s_out in zip(layer_sizes[:-1], layer_sizes[1:])
+    ])
 
 
 def debug_initialize_weights(fan_out, fan_in):
@@ -75,6 +94,6 @@ def debug_initialize_weights(fan_out, fan_in):
     W : ndarray of shape (fan_out, 1 + fan_in), float64, filled in column-major order, so
         W[i, j] = sin(1 + i + j * fan_out) / 10.
     """
-    fan_out, fan_in = _check_size("fan_out", fan_out), _check_size("fan_in", fan_in, minimum=0)
+    fan_out, fan_in = as_count("fan_out", fan_out), as_count("fan_in", fan_in, minimum=0)
     n = fan_out * (1 + fan_in)
     return np.sin(np.arange(1, n + 1, dtype=np.float64)).reshape((fan_out, 1 + fan_in), order="F") / 10.0

@@ -15,7 +15,22 @@ __all__ = ["predict", "predict_proba"]
 
 
 def predict_proba(thetas, X, *, activation="sigmoid", output="sigmoid"):
-    """The hypothesis h = a(L), (m, K): per-output probabilities (rows sum to 1 for softmax)."""
+    """The hypothesis h = a(L) = g_out(z(L)): forward propagation of X, keeping only the output.
+
+    a(1) = [1, X]; a(l+1) = [1, g(a(l) Theta(l)^T)] for the hidden layers; h = g_out(a(L-1) Theta(L-1)^T).
+
+    Parameters
+    ----------
+    thetas : sequence of arrays, Theta(l) of shape (s_{l+1}, s_l + 1), bias weights in column 0
+    X : array (m, s_1), one example per row
+    activation : "sigmoid" (default), "tanh" or "relu", the hidden units' g
+    output : "sigmoid" (default; each output unit a probability of its own) or "softmax"
+        (h_ik = exp(z_ik) / sum_j exp(z_ij), rows summing to 1; needs K >= 2)
+
+    Returns
+    -------
+    h : ndarray (m, K), K = s_L, in [0, 1]: per-example, per-label probabilities.
+    """
     return forward_propagation(thetas, X, activation=activation, output=output).h
 
 
@@ -24,12 +39,15 @@ def predict(thetas, X, *, activation="sigmoid", output="sigmoid"):
 
     Parameters
     ----------
-    thetas : sequence of arrays, Theta(l) of shape (s_{l+1}, s_l + 1)
-    X : array (m, s_1)
+    thetas : sequence of arrays, Theta(l) of shape (s_{l+1}, s_l + 1), bias weights in column 0
+    X : array (m, s_1), one example per row
+    activation : "sigmoid" (default), "tanh" or "relu", the hidden units' g
+    output : "sigmoid" (default) or "softmax", the output layer (see :func:`predict_proba`)
 
     Returns
     -------
-    p : int array (m,), argmax_k h_ik; for K = 1, 1 where h_i >= 0.5 and 0 elsewhere.
+    p : int array (m,), p_i = argmax_k h_ik with h = :func:`predict_proba` (the lowest k on a tie);
+        for K = 1, 1 where h_i >= 0.5 and 0 elsewhere.
     """
     h = predict_proba(thetas, X, activation=activation, output=output)
     if h.shape[1] == 1:

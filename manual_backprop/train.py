@@ -26,8 +26,9 @@ import numpy as np
 
 from ._validation import as_array, as_layer_sizes, n_params
 from .backprop import nn_cost_function
-from .initialization import _check_size, default_epsilon_init, random_initialize_weights
-from .unrolling import reshape, unroll
+from ._counts import as_count
+from .initialization import random_theta_vec
+from .unrolling import reshape
 
 __all__ = [
     "TrainingResult",
@@ -100,7 +101,7 @@ def gradient_descent(cost_function: Callable, theta_vec, *, learning_rate=1.0, i
         raise TypeError(f"learning_rate must be a real number, got {learning_rate!r}")
     if not (np.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate}")
-    iterations = _check_size("iterations", iterations, minimum=0)
+    iterations = as_count("iterations", iterations, minimum=0)
 
     J, grad_vec = cost_function(theta_vec)
     cost_history = [_check_finite_cost(J, "at the initial weights")]
@@ -135,7 +136,7 @@ def minimize_cost(cost_function: Callable, theta_vec, *, method="L-BFGS-B", max_
     if method not in ("L-BFGS-B", "CG"):
         raise ValueError(f"method must be 'L-BFGS-B' or 'CG', got {method!r}")
     theta_vec = np.array(as_array("theta_vec", theta_vec, ndim=1), dtype=np.float64)
-    max_iter = _check_size("max_iter", max_iter)
+    max_iter = as_count("max_iter", max_iter)
 
     cost_history = [_check_finite_cost(cost_function(theta_vec)[0], "at the initial weights")]
     if callback is not None:
@@ -168,14 +169,7 @@ def initial_weights(layer_sizes, init="random", *, rng=None):
         raise ValueError(f"init must be one of {sorted(INITIALIZATIONS)}, got {init!r}")
     if init in _CONSTANT:
         return np.full(n_params(layer_sizes), _CONSTANT[init])
-    rng = np.random.default_rng() if rng is None else rng
-    return unroll([
-        random_initialize_weights(
-            s_in, s_out, rng=rng,
-            epsilon_init=_EPSILON_INIT.get(init, default_epsilon_init(s_in, s_out)),
-        )
-        for s_in, s_out in zip(layer_sizes[:-1], layer_sizes[1:])
-    ])
+    return random_theta_vec(layer_sizes, epsilon_init=_EPSILON_INIT.get(init), rng=rng)
 
 
 def train_network(layer_sizes, X, y, lam=0.0, *, theta_vec, activation="sigmoid", output="sigmoid",

@@ -13,9 +13,53 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, check_theta_vec, layer_sizes_of, n_params, theta_shapes, theta_views
+from . import _validation
+from ._validation import as_array, as_layer_sizes, check_theta_vec, theta_views
 
-__all__ = ["unroll", "reshape", "layer_sizes_of", "n_params", "theta_shapes"]
+__all__ = ["unroll", "reshape", "layer_sizes_of", "n_params"]
+
+
+def n_params(layer_sizes):
+    """P, the length of theta_vec: P = sum_{l=1}^{L-1} s_{l+1} (s_l + 1).
+
+    Parameters
+    ----------
+    layer_sizes : sequence of ints (s_1, ..., s_L), L >= 2, every s_l >= 1, bias units not counted
+
+    Returns
+    -------
+    P : int, the number of weights, bias weights included (Theta(l) has s_{l+1} (s_l + 1)).
+
+    Raises
+    ------
+    TypeError, ValueError
+        When ``layer_sizes`` is not such a sequence (the message names the entry at fault).
+    """
+    return _validation.n_params(as_layer_sizes(layer_sizes))
+
+
+def layer_sizes_of(thetas):
+    """The layer sizes (s_1, ..., s_L) that the matrices Theta(1), ..., Theta(L-1) imply.
+
+    s_1 = (columns of Theta(1)) - 1 and s_{l+1} = rows of Theta(l).
+
+    Parameters
+    ----------
+    thetas : sequence of arrays, Theta(l) of shape (s_{l+1}, s_l + 1)
+
+    Returns
+    -------
+    layer_sizes : tuple of ints (s_1, ..., s_L)
+
+    Raises
+    ------
+    TypeError
+        When ``thetas`` is not a sequence (a single array is refused).
+    ValueError
+        When it is empty, or a shape is not 2-D with s >= 1, or consecutive shapes do not chain:
+        Theta(l+1) must have s_{l+1} + 1 columns when Theta(l) has s_{l+1} rows.
+    """
+    return _validation.layer_sizes_of(thetas)
 
 
 def unroll(thetas):

@@ -24,6 +24,8 @@ where J has no derivative:
   A cost that is not complex-safe (abs, maximum, a comparison, a cast to real) silently gives a
   wrong derivative, often exactly 0; :func:`complex_step` detects it and raises
   :class:`NotComplexSafeError` instead (see there).
+* :func:`relative_difference`, the course's figure of agreement between two gradients,
+  norm(a - b) / norm(a + b).
 * :func:`find_kinks`: where J has a kink along a coordinate (a ReLU input at exactly 0), the left
   and right derivatives differ and no finite difference is right; it says so.
 
@@ -55,6 +57,7 @@ __all__ = [
     "find_kinks",
     "cost_value",
     "as_theta",
+    "relative_difference",
 ]
 
 DEFAULT_EPS = 1e-4
@@ -123,6 +126,27 @@ def _unit_vector(k, P):
     e = np.zeros(P)
     e[k] = 1.0
     return e
+
+
+def relative_difference(a, b):
+    """The course's relative difference norm(a - b) / norm(a + b) of two gradients.
+
+    Parameters
+    ----------
+    a, b : arrays of the same shape, e.g. gradApprox (P,) and DVec (P,)
+
+    Returns
+    -------
+    float : 0.0 when a == b (two zero vectors included), inf when a + b = 0 but a != b.
+    """
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    difference = np.linalg.norm(a - b)
+    if difference == 0:
+        return 0.0
+    total = np.linalg.norm(a + b)
+    return float(difference / total) if total > 0 else float("inf")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -296,15 +296,22 @@ def _labels(rng, m, K, form):
     return y[:, None].astype(np.float64) if K == 1 else np.eye(K)[y]
 
 
-def _check_labels_for(labels, output, K):
-    if isinstance(labels, SearchStrategy):
+def _check_labels(labels, output):
+    """A fixed label form checked (against a fixed output too); a strategy or None as given."""
+    if labels is None or isinstance(labels, SearchStrategy):
         return labels
-    if labels is None:
-        return label_forms(output=output)
     _check_choice("labels", labels, LABEL_FORMS)
     if labels == "multi-label" and output == "softmax":
         raise InvalidArgument('labels="multi-label" needs a sigmoid output: a softmax takes one label per example')
-    return st.just(labels)
+    return labels
+
+
+def _label_forms_for(labels, output):
+    """The label forms to draw from: ``labels`` if a strategy, the one fixed form, or (None) any
+    form that suits ``output``."""
+    if isinstance(labels, SearchStrategy):
+        return labels
+    return label_forms(output=output) if labels is None else st.just(labels)
 
 
 def datasets(layer_sizes, *, min_examples=1, max_examples=10, labels=None, output="sigmoid", scale=1.0):
@@ -327,7 +334,7 @@ def datasets(layer_sizes, *, min_examples=1, max_examples=10, labels=None, outpu
     output = _check_choice("output", output, OUTPUTS)
     if output == "softmax" and sizes[-1] < 2:
         raise InvalidArgument(f"a softmax output needs K >= 2 output units, got layer_sizes={sizes}")
-    label_form = _check_labels_for(labels, output, sizes[-1])
+    label_form = _label_forms_for(_check_labels(labels, output), output)
     scale = _check_real("scale", scale, minimum=0.0, strict=True)
     return _datasets(sizes, min_examples, max_examples, label_form, output, scale).map(lambda d: d[0])
 
@@ -368,10 +375,7 @@ def networks(*, layer_sizes=None, activation=None, output=None, lam=None, labels
     act = _as_strategy(activation, activations, lambda v: _check_choice("activation", v, ACTIVATIONS))
     out = _as_strategy(output, outputs, lambda v: _check_choice("output", v, OUTPUTS))
     lam = _as_strategy(lam, lambdas, lambda v: _check_real("lam", v, minimum=0.0, strict=False))
-    if not (labels is None or isinstance(labels, SearchStrategy)):
-        _check_choice("labels", labels, LABEL_FORMS)
-        if labels == "multi-label" and output == "softmax":
-            raise InvalidArgument('labels="multi-label" needs a sigmoid output: a softmax takes one label per example')
+    labels = _check_labels(labels, output)
     min_examples, max_examples = _check_bounds("min_examples", min_examples, "max_examples", max_examples, 1)
     weight_scale = _check_real("weight_scale", weight_scale, minimum=0.0, strict=True)
     input_scale = _check_real("input_scale", input_scale, minimum=0.0, strict=True)
@@ -385,10 +389,10 @@ def _networks(draw, sizes, act, out, lam, labels, min_examples, max_examples, we
     layer_sizes_ = _check_layer_sizes(draw(sizes))
     activation = _check_choice("activation", draw(act), ACTIVATIONS)
     output = _check_choice("output", draw(out), OUTPUTS)
-    if output == "softmax" and layer_sizes_[-1] < 2:
-        reject()  # a softmax over one unit is constant: not a network, so draw another
+    if output == "softmax" and (layer_sizes_[-1] < 2 or labels == "multi-label"):
+        reject()  # a softmax over one unit, or with several labels per example: draw another
     lam_ = _check_real("lam", draw(lam), minimum=0.0, strict=False)
     theta_vec = draw(thetas(layer_sizes_, scale=weight_scale))
     dataset, form = draw(_datasets(layer_sizes_, min_examples, max_examples,
-                                   _check_labels_for(labels, output, layer_sizes_[-1]), output, input_scale))
+                                   _label_forms_for(labels, output), output, input_scale))
     return NetworkProblem(layer_sizes_, activation, output, lam_, theta_vec, dataset.X, dataset.y, form)

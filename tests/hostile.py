@@ -19,11 +19,11 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-__all__ = ["magnitudes", "hostile_arrays", "layer_sizes", "problems", "moderate_problems", "label_vectors",
-           "Problem", "ACTIVATIONS", "OUTPUTS", "non_finite"]
+from reference.strategies import ACTIVATIONS, OUTPUTS, layer_sizes
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu")
-OUTPUTS = ("sigmoid", "softmax")
+__all__ = ["magnitudes", "hostile_arrays", "problems", "moderate_problems", "label_vectors", "Problem",
+           "non_finite"]
+
 MAX_MAGNITUDE = 1e3
 _SMALLEST_EXPONENT = -323.3  # 10**-323.3 ~ 5e-324, the smallest float64 subnormal
 
@@ -66,11 +66,6 @@ def hostile_arrays(shape, *, dtype=np.float64, regime=None):
     )
 
 
-def layer_sizes(*, min_layers=2, max_layers=4, min_units=1, max_units=4):
-    """(s_1, ..., s_L), L in [min_layers, max_layers], each s_l in [min_units, max_units]."""
-    return st.lists(st.integers(min_units, max_units), min_size=min_layers, max_size=max_layers).map(tuple)
-
-
 def n_params(sizes):
     return sum(s_next * (s + 1) for s, s_next in zip(sizes[:-1], sizes[1:]))
 
@@ -111,13 +106,14 @@ class Problem(dict):
 
 
 @st.composite
-def problems(draw, *, dtype=None, max_m=4, lams=None, sizes=None, regime=None):
+def problems(draw, *, dtype=None, m=None, lams=None, sizes=None, regime=None):
     """A valid problem with hostile numbers: weights, inputs in any regime (|x| <= 1e3), any lambda
-    in [0, 1e3] (or drawn from ``lams``), float64 or float32 (or ``dtype``), small shapes."""
-    sizes = draw(sizes if sizes is not None else layer_sizes())
+    in [0, 1e3] (or drawn from ``lams``), float64 or float32 (or ``dtype``), small shapes: layer
+    sizes of at most 4 layers of 4 units or from the strategy ``sizes``, m in 1..4 or from the strategy ``m``."""
+    sizes = draw(sizes if sizes is not None else layer_sizes(max_layers=4, max_units=4))
     output = draw(st.sampled_from(OUTPUTS if sizes[-1] >= 2 else ("sigmoid",)))
     dtype = draw(st.sampled_from([np.float64, np.float32])) if dtype is None else dtype
-    m = draw(st.integers(1, max_m))
+    m = draw(m if m is not None else st.integers(1, 4))
     lam = draw(lams if lams is not None else st.one_of(st.just(0.0), st.floats(0.0, 1e3), magnitudes("tiny").map(abs)))
     return Problem(
         theta_vec=draw(hostile_arrays((n_params(sizes),), dtype=dtype, regime=regime)),

@@ -61,63 +61,58 @@ class Bug:
     edits: tuple
     note: str = ""
 
-    @property
-    def functions(self):
-        return sorted({edit.target.split(":")[1] for edit in self.edits})
 
+def in_both_methods(vectorized, loop):
+    """The edits that plant one gradient bug in both backprop methods: (old, new) for each."""
+    return (Edit(VECTORIZED, *vectorized), Edit(LOOP, *loop))
+
+
+BIAS_REGULARISED = in_both_methods(("D[:, 1:] += (lam / m) * Theta[:, 1:]", "D += (lam / m) * Theta"),
+                                   ("D_l[:, 1:] += (lam / m) * Theta[:, 1:]", "D_l += (lam / m) * Theta"))
 
 CATALOGUE = (
-    Bug("activation derivative g'(z) left out of delta(l)", (
-        Edit(VECTORIZED, "delta *= act.gradient_from_output(a[l][:, 1:])", "pass"),
-        Edit(LOOP, "(thetas[l].T @ delta)[1:] * act.gradient(z[l])", "(thetas[l].T @ delta)[1:]"),
-    )),
-    Bug("sigmoid_gradient applied to a(l) instead of z(l)", (
-        Edit(VECTORIZED, "act.gradient_from_output(a[l][:, 1:])", "act.gradient(a[l][:, 1:])"),
-        Edit(LOOP, "act.gradient(z[l])", "act.gradient(a[l][1:])"),
-    ), note="g'(a) equals g'(z) for ReLU (a > 0 exactly where z > 0), so only sigmoid and tanh reveal it"),
-    Bug("bias column regularised in the gradient", (
-        Edit(VECTORIZED, "D[:, 1:] += (lam / m) * Theta[:, 1:]", "D += (lam / m) * Theta"),
-        Edit(LOOP, "D_l[:, 1:] += (lam / m) * Theta[:, 1:]", "D_l += (lam / m) * Theta"),
-    )),
-    Bug("bias column regularised in the cost and the gradient alike", (
-        Edit("manual_backprop.cost:regularization_cost", "(Theta[:, 1:] * Theta[:, 1:]).sum()", "(Theta * Theta).sum()"),
-        Edit(VECTORIZED, "D[:, 1:] += (lam / m) * Theta[:, 1:]", "D += (lam / m) * Theta"),
-        Edit(LOOP, "D_l[:, 1:] += (lam / m) * Theta[:, 1:]", "D_l += (lam / m) * Theta"),
-    ), note="DVec is then the true gradient of a wrong J, which central differences cannot see"),
-    Bug("bias row of delta(l) not dropped", (
-        Edit(VECTORIZED, "delta = delta @ thetas[l][:, 1:]", "delta = delta @ thetas[l]"),
-        Edit(LOOP, "(thetas[l].T @ delta)[1:]", "(thetas[l].T @ delta)"),
-    ), note="the shapes no longer match: raises in any network with a hidden layer"),
-    Bug("wrong row of delta(l) dropped (the last, not the bias)", (
-        Edit(VECTORIZED, "delta = delta @ thetas[l][:, 1:]", "delta = delta @ thetas[l][:, :-1]"),
-        Edit(LOOP, "(thetas[l].T @ delta)[1:]", "(thetas[l].T @ delta)[:-1]"),
-    )),
-    Bug("lambda/m written as lambda", (
-        Edit(VECTORIZED, "D[:, 1:] += (lam / m) * Theta[:, 1:]", "D[:, 1:] += lam * Theta[:, 1:]"),
-        Edit(LOOP, "D_l[:, 1:] += (lam / m) * Theta[:, 1:]", "D_l[:, 1:] += lam * Theta[:, 1:]"),
-    ), note="invisible when m = 1 or lambda = 0"),
-    Bug("1/m forgotten on Delta", (
-        Edit(VECTORIZED, "grad_vec /= m", "pass"),
-        Edit(LOOP, "D = [Delta_l / m for Delta_l in Delta]", "D = [Delta_l for Delta_l in Delta]"),
-    ), note="invisible when m = 1"),
-    Bug("delta(L) with the wrong sign, y - a(L)", (
-        Edit(VECTORIZED, "delta = out.error(z[-1], Y)", "delta = -out.error(z[-1], Y)"),
-        Edit(LOOP, "delta = out.error(z[L - 1], Y[t])", "delta = -out.error(z[L - 1], Y[t])"),
-    )),
-    Bug("transposed Theta(l) in the backward step", (
-        Edit(VECTORIZED, "delta = delta @ thetas[l][:, 1:]", "delta = delta @ thetas[l].T[:, 1:]"),
-        Edit(LOOP, "(thetas[l].T @ delta)[1:]", "(thetas[l] @ delta)[1:]"),
-    ), note="runs only when s_{l+1} = s_l + 1 (and is then silently wrong); raises otherwise"),
+    Bug("activation derivative g'(z) left out of delta(l)", in_both_methods(
+        ("delta *= act.gradient_from_output(a[l][:, 1:])", "pass"),
+        ("(thetas[l].T @ delta)[1:] * act.gradient(z[l])", "(thetas[l].T @ delta)[1:]"))),
+    Bug("sigmoid_gradient applied to a(l) instead of z(l)", in_both_methods(
+        ("act.gradient_from_output(a[l][:, 1:])", "act.gradient(a[l][:, 1:])"),
+        ("act.gradient(z[l])", "act.gradient(a[l][1:])")),
+        note="g'(a) equals g'(z) for ReLU (a > 0 exactly where z > 0), so only sigmoid and tanh reveal it"),
+    Bug("bias column regularised in the gradient", BIAS_REGULARISED),
+    Bug("bias column regularised in the cost and the gradient alike", BIAS_REGULARISED + (
+        Edit("manual_backprop.cost:regularization_cost", "(Theta[:, 1:] * Theta[:, 1:]).sum()", "(Theta * Theta).sum()"),),
+        note="DVec is then the true gradient of a wrong J, which central differences cannot see"),
+    Bug("bias row of delta(l) not dropped", in_both_methods(
+        ("delta = delta @ thetas[l][:, 1:]", "delta = delta @ thetas[l]"),
+        ("(thetas[l].T @ delta)[1:]", "(thetas[l].T @ delta)")),
+        note="the shapes no longer match: raises in any network with a hidden layer"),
+    Bug("wrong row of delta(l) dropped (the last, not the bias)", in_both_methods(
+        ("delta = delta @ thetas[l][:, 1:]", "delta = delta @ thetas[l][:, :-1]"),
+        ("(thetas[l].T @ delta)[1:]", "(thetas[l].T @ delta)[:-1]"))),
+    Bug("lambda/m written as lambda", in_both_methods(
+        ("D[:, 1:] += (lam / m) * Theta[:, 1:]", "D[:, 1:] += lam * Theta[:, 1:]"),
+        ("D_l[:, 1:] += (lam / m) * Theta[:, 1:]", "D_l[:, 1:] += lam * Theta[:, 1:]")),
+        note="invisible when m = 1 or lambda = 0"),
+    Bug("1/m forgotten on Delta", in_both_methods(
+        ("grad_vec /= m", "pass"),
+        ("D = [Delta_l / m for Delta_l in Delta]", "D = [Delta_l for Delta_l in Delta]")),
+        note="invisible when m = 1"),
+    Bug("delta(L) with the wrong sign, y - a(L)", in_both_methods(
+        ("delta = out.error(z[-1], Y)", "delta = -out.error(z[-1], Y)"),
+        ("delta = out.error(z[L - 1], Y[t])", "delta = -out.error(z[L - 1], Y[t])"))),
+    Bug("transposed Theta(l) in the backward step", in_both_methods(
+        ("delta = delta @ thetas[l][:, 1:]", "delta = delta @ thetas[l].T[:, 1:]"),
+        ("(thetas[l].T @ delta)[1:]", "(thetas[l] @ delta)[1:]")),
+        note="runs only when s_{l+1} = s_l + 1 (and is then silently wrong); raises otherwise"),
     Bug("row-major unrolling against column-major reshape", (
         Edit("manual_backprop.unrolling:unroll", 'ravel(order="F")', 'ravel(order="C")'),
-        Edit(LOOP, 'D_l.ravel(order="F")', 'D_l.ravel(order="C")'),
-    ), note="the vectorised method writes DVec through the same views as reshape, so it has no "
-            "unrolling of its own to get wrong"),
+        Edit(LOOP, 'D_l.ravel(order="F")', 'D_l.ravel(order="C")')),
+        note="the vectorised method writes DVec through the same views as reshape, so it has no "
+             "unrolling of its own to get wrong"),
     Bug("all-zero initialisation (symmetry never broken)", (
         Edit("manual_backprop.initialization:random_initialize_weights",
              "return rng.uniform(-epsilon_init, epsilon_init, size=(l_out, 1 + l_in))",
-             "return np.zeros((l_out, 1 + l_in))"),
-    )),
+             "return np.zeros((l_out, 1 + l_in))"),)),
 )
 
 
@@ -376,9 +371,12 @@ def main(argv=None):
         print(robustness_table(by_seed, bugs, args.seeds, max_examples))
     else:
         print(table(results, names, max_examples))
+        notes = {}
         for result in results:
             if result.bug.note:
-                print(f"  note, {result.bug.name}: {result.bug.note}")
+                notes.setdefault(result.bug.note, result.bug.name.split(" [")[0])
+        for note, name in notes.items():
+            print(f"  note, {name}: {note}")
     print(f"({len(bugs)} bugs x {len(names)} properties x {len(seeds)} run(s) in "
           f"{time.perf_counter() - start:.0f} s)")
     return 0 if all(r.caught for r in results) else 1

@@ -86,3 +86,12 @@ def assert_columns_identical(A, check, what):
             assert_within_tolerance(A[:, j], A[:, 0], check)
         except AssertionError as error:
             raise AssertionError(f"{what}: column {j} differs from column 0\n{error}") from None
+
+
+def assert_rows_identical(A, check, what):
+    """Every row of A equals its first row, to the table's tolerance for ``check``."""
+    for i in range(1, A.shape[0]):
+        try:
+            assert_within_tolerance(A[i], A[0], check)
+        except AssertionError as error:
+            raise AssertionError(f"{what}: row {i} differs from row 0\n{error}") from None

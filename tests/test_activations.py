@@ -31,6 +31,13 @@ def test_sigmoid_is_relatively_accurate_far_in_the_left_tail():
     assert_close(sigmoid(z), np.exp(z) / (1.0 + np.exp(z)), "same_formula")
 
 
+def test_sigmoid_below_the_normal_range_is_exact_to_the_smallest_normal_number():
+    z = np.array([-720.0, -745.0, -1000.0])  # e^z is subnormal, the smallest subnormal, 0
+    with np.errstate(under="ignore"):
+        expected = np.exp(z)
+    assert_close(sigmoid(z), expected, "below_normal_range")
+
+
 @pytest.mark.parametrize("name", ["sigmoid", "tanh"])
 def test_each_analytic_derivative_equals_the_complex_step_derivative(name):
     g, g_prime = ACTIVATIONS[name].g, ACTIVATIONS[name].gradient

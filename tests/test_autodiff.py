@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 import manual_backprop as mb
-from manual_backprop.cli import debug_network
+from manual_backprop.gradient_check import debug_network
 from reference import autodiff
+from reference.finite_difference import relative_difference
 from reference.tolerances import tolerance
-from tests.helpers import assert_close, random_problem, relative_difference
+from tests.helpers import assert_close, random_problem
 
 # Fixed architectures of 2, 3, 4 and 5 layers (s_1, ..., s_L).
 ARCHITECTURES = [(4, 3), (3, 5, 3), (4, 6, 5, 3), (5, 4, 4, 4, 2)]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy.io import savemat
 
-from manual_backprop.cli import CHECKS, ProgressBar, main
+from manual_backprop.cli import CHECKS, ProgressBar, _report, main
 from manual_backprop.plots import HIDDEN_UNITS_PIXELS, LEARNING_CURVE_PIXELS
 from tests.test_plots import png_size
 
@@ -58,6 +58,8 @@ def test_check_prints_one_passing_row_per_network(capsys):
     (["train", "--hidden", "0"], "must be an integer >= 1, got 0"),
     (["train", "--lambda", "-1"], "must be a finite number >= 0, got -1"),
     (["train", "--init", "ones"], "invalid choice: 'ones'"),
+    (["demo", "--lambda", "-1"], "must be a finite number >= 0, got -1"),
+    (["demo", "--lambda", "nan"], "must be a finite number >= 0, got nan"),
 ])
 def test_train_refuses_bad_options_naming_them(capsys, argv, message):
     with pytest.raises(SystemExit):
@@ -83,3 +85,10 @@ def test_train_reads_a_course_data_file_and_maps_its_labels(capsys, tmp_path):
     result = json.loads(out)
     assert status == 0 and result["settings"]["layer_sizes"] == [4, 6, 10]
     assert (result["settings"]["m_train"], result["settings"]["m_test"]) == (30, 10)
+
+
+def test_the_symmetry_verdict_names_the_units_of_every_hidden_layer():
+    summary = {"settings": {"layer_sizes": [64, 6, 4, 10]}, "train_accuracy": 0.2, "test_accuracy": 0.1,
+               "hidden_units_identical": True, "hidden_unit_spread": [0.0, 0.0], "total_seconds": 1.0,
+               "figures": {"learning_curve": "a.png", "hidden_units": "b.png"}}
+    assert "the hidden units of each of the 2 hidden layers (6, 4 units) stayed identical" in _report(summary)

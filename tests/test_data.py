@@ -10,6 +10,7 @@ from manual_backprop.data import (
     course_units_to_digits,
     digits_to_course_labels,
     load_course_data,
+    load_course_split,
     load_course_weights,
     load_digits_split,
 )
@@ -42,6 +43,13 @@ def test_course_data_loads_with_its_labels_mapped_to_digits(tmp_path):
     X_loaded, digits = load_course_data(tmp_path / "ex4data1.mat")
     assert np.array_equal(X_loaded, X)
     assert digits.tolist() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2]
+
+
+def test_course_data_splits_like_the_digits_with_20x20_images_stored_column_by_column(tmp_path):
+    savemat(tmp_path / "ex4data1.mat", {"X": np.ones((40, 400)), "y": np.arange(40)[:, None] % 10 + 1})
+    split = load_course_split(tmp_path / "ex4data1.mat")
+    assert (split.y_train.size, split.y_test.size) == (30, 10) and np.array_equal(np.sort(split.y_test), np.arange(10))
+    assert split.image_shape == (20, 20) and split.order == "F"
 
 
 def test_course_weights_load_as_thetas_in_order(tmp_path):

@@ -3,7 +3,9 @@ import math
 import numpy as np
 import pytest
 
-from manual_backprop import debug_initialize_weights, random_initialize_weights
+from manual_backprop import Network, debug_initialize_weights, random_initialize_weights, unroll
+from manual_backprop.initialization import random_theta_vec
+from manual_backprop.train import initial_weights
 
 
 def test_random_weights_have_the_course_shape_and_lie_within_epsilon():
@@ -55,3 +57,14 @@ def test_debug_weights_are_sines_filled_column_by_column():
 def test_bad_initialisation_arguments_are_named_in_the_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_random_theta_vec_draws_each_theta_by_the_courses_rule_for_the_network_and_for_training():
+    layer_sizes = (3, 4, 2)
+    theta_vec = random_theta_vec(layer_sizes, rng=np.random.default_rng(5))
+    rng = np.random.default_rng(5)
+    expected = unroll([random_initialize_weights(3, 4, rng=rng), random_initialize_weights(4, 2, rng=rng)])
+    assert np.array_equal(theta_vec, expected)
+    assert np.array_equal(Network(layer_sizes).initialize(rng=np.random.default_rng(5)), expected)
+    assert np.array_equal(initial_weights(layer_sizes, "random", rng=np.random.default_rng(5)), expected)
+    assert np.abs(random_theta_vec(layer_sizes, epsilon_init=1e-3, rng=rng)).max() <= 1e-3

@@ -11,8 +11,8 @@ from hypothesis import given
 from reference.strategies import networks
 
 @given(net=networks())
-def test_no_hidden_layer_has_three_units(net):
-    assert 3 not in net.layer_sizes[1:-1]
+def test_every_hidden_layer_has_a_single_unit(net):
+    assert all(s == 1 for s in net.layer_sizes[1:-1])
 """
 
 
@@ -25,11 +25,11 @@ def test_a_failing_property_prints_the_shrunk_network_and_a_seed_that_reproduces
     first = pytester.runpytest_subprocess(*options)
     first.assert_outcomes(failed=1)
     output = first.stdout.str()
-    assert "NetworkProblem(layer_sizes=(1, 3, 1), activation='sigmoid', output='sigmoid', lam=0.0" in output
+    assert "NetworkProblem(layer_sizes=(1, 2, 1), activation='sigmoid', output='sigmoid', lam=0.0" in output
     assert "@reproduce_failure(" in output
     seed = re.search(r"--hypothesis-seed=(\d+)", output).group(1)
 
-    shutil.rmtree(pytester.path / ".hypothesis")  # no saved example: the seed alone must find it again
+    shutil.rmtree(pytester.path / ".hypothesis", ignore_errors=True)  # the seed alone must find it again
     again = pytester.runpytest_subprocess(*options, f"--hypothesis-seed={seed}")
     again.assert_outcomes(failed=1)
-    assert "NetworkProblem(layer_sizes=(1, 3, 1)" in again.stdout.str()
+    assert "NetworkProblem(layer_sizes=(1, 2, 1)" in again.stdout.str()

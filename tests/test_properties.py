@@ -18,6 +18,7 @@ from reference.finite_difference import random_unit_directions
 from reference.strategies import layer_sizes, lambdas, networks, thetas
 from tests.property_helpers import (
     assert_columns_identical,
+    assert_rows_identical,
     assert_within_tolerance,
     cost_and_gradient,
     directional_slopes,
@@ -111,7 +112,7 @@ def test_hidden_units_with_equal_weights_stay_identical_after_any_number_of_grad
         assert_columns_identical(a[:, 1:], "identical_units", f"activations a({l + 2}) after {step} steps")
         _, grad_vec = cost_and_gradient(net, method, theta_vec=theta_vec)
         D = matrices(net, grad_vec)
-        assert_columns_identical(D[l].T, "identical_units", f"rows of D({l + 1}) after {step} steps")
+        assert_rows_identical(D[l], "identical_units", f"rows of D({l + 1}) after {step} steps")
         assert_columns_identical(D[l + 1][:, 1:], "identical_units", f"columns of D({l + 2}) after {step} steps")
         theta_vec = theta_vec - alpha * grad_vec
 

@@ -1,9 +1,13 @@
+import ast
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+import reference.strategies as strategies_module
 from reference.strategies import (
     LABEL_FORMS,
     NetworkProblem,
@@ -68,6 +72,11 @@ def test_networks_take_fixed_values_for_any_of_their_parts(net):
                                                                                 "integer")
 
 
+@given(net=networks(labels="multi-label"))
+def test_multi_label_networks_are_drawn_with_sigmoid_outputs_only(net):
+    assert net.output == "sigmoid" and net.y.shape == (net.m, net.K)
+
+
 @given(net=networks(layer_sizes=layer_sizes(max_layers=3, max_units=3)))
 def test_the_repr_of_a_network_rebuilds_it_exactly(net):
     rebuilt = eval(repr(net), {"np": np, "NetworkProblem": NetworkProblem})
@@ -102,3 +111,10 @@ def test_strategies_reject_bad_arguments_when_they_are_built(make, message):
     with pytest.raises(InvalidArgument, match=message):
         make()
 
+
+
+def test_the_strategies_never_import_the_library_they_generate_problems_for():
+    tree = ast.parse(Path(strategies_module.__file__).read_text())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert not any(name.split(".")[0] == "manual_backprop" for name in imported), sorted(imported)

@@ -58,3 +58,27 @@ def test_unroll_rejects_thetas_whose_shapes_do_not_chain():
 def test_unroll_rejects_a_non_finite_weight():
     with pytest.raises(ValueError, match=r"Theta 1 must be finite, got nan at index \(1, 0\)"):
         unroll([np.array([[0.0, 1.0], [np.nan, 0.0]])])
+
+
+@pytest.mark.parametrize(
+    "layer_sizes, error, message",
+    [
+        ((3, 0, 3), ValueError, r"layer_sizes\[1\] \(s_2\) must be at least 1, got 0"),
+        ([3.5, 2], TypeError, r"layer_sizes\[0\] \(s_1\) must be an integer, got 3.5"),
+        ((3,), ValueError, r"layer_sizes must have at least 2 layers \(input and output\), got 1"),
+        ("35", TypeError, r"layer_sizes must be a sequence of integers \(s_1, ..., s_L\), got '35'"),
+    ],
+)
+def test_n_params_rejects_layer_sizes_that_name_no_network(layer_sizes, error, message):
+    with pytest.raises(error, match=message):
+        n_params(layer_sizes)
+
+
+def test_layer_sizes_of_rejects_a_single_array():
+    with pytest.raises(TypeError, match=r"thetas must be a sequence of 2-D arrays"):
+        layer_sizes_of(np.zeros((3, 4)))
+
+
+def test_n_params_and_layer_sizes_of_are_documented_in_the_public_unrolling_module():
+    assert n_params.__module__ == layer_sizes_of.__module__ == "manual_backprop.unrolling"
+    assert "s_{l+1} (s_l + 1)" in n_params.__doc__

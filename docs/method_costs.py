@@ -1,4 +1,4 @@
-"""Cost evaluations and time of each gradient-check method (the table in docs/issue3-readme.md)."""
+"""Cost evaluations and time of each gradient-check method (the table in the README, "The three methods, and what each costs")."""
 
 import time
 

@@ -19,6 +19,16 @@ from .cost import get_output
 _REAL_KINDS = "biuf"  # bool, signed and unsigned integers, floats
 
 
+def as_count(name, value, minimum=1, note=""):
+    """``value`` as a Python int >= ``minimum``; TypeError for a non-integer (bool included),
+    ValueError naming ``name``, the minimum and the value otherwise (``note`` explains the minimum)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}{note}, got {value}")
+    return int(value)
+
+
 def as_layer_sizes(layer_sizes, name="layer_sizes"):
     """(s_1, ..., s_L) as a tuple of Python ints, L >= 2 and every s_l >= 1."""
     if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):

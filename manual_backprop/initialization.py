@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-from ._counts import as_count
+from ._validation import as_count
 from ._validation import as_layer_sizes
 from .unrolling import unroll
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from ._validation import as_array, as_layer_sizes, n_params
 from .backprop import nn_cost_function
-from ._counts import as_count
+from ._validation import as_count
 from .initialization import random_theta_vec
 from .unrolling import reshape
 

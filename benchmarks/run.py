@@ -158,7 +158,8 @@ def parse_args(argv=None):
     parser.add_argument("--quick", action="store_true",
                         help="fewer rounds, one thread and CPU time unless --threads is given: under two minutes")
     parser.add_argument("--out", type=Path, default=None,
-                        help="output folder (default benchmarks/results, or benchmarks/results/quick with --quick)")
+                        help="output folder (default benchmarks/results; benchmarks/results/quick with --quick, "
+                             "benchmarks/results/partial with --points or --only)")
     parser.add_argument("--only", default="", help="comma-separated contestants (ours and floor always run)")
     parser.add_argument("--points", default="", help="comma-separated substrings of grid point names, e.g. '784-,m=5000'")
     parser.add_argument("--threads", type=int, default=None,
@@ -177,7 +178,10 @@ def main(argv=None):
     args = parse_args(argv)
     mode = "quick" if args.quick else "full"
     config = CONFIGS[mode]
-    out = args.out or Path("benchmarks/results") / ("quick" if args.quick else "")
+    # Only a full run of the whole grid replaces the committed results; a quick or partial run
+    # writes beside them.
+    partial = args.points or args.only
+    out = args.out or Path("benchmarks/results") / ("quick" if args.quick else "partial" if partial else "")
     out.mkdir(parents=True, exist_ok=True)
     if args.quick and args.threads is None:
         # Quick runs one thread per library, by CPU time: on a shared machine, OpenBLAS threads

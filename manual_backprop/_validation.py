@@ -157,8 +157,7 @@ def as_label_matrix(y, m, K, *, output="sigmoid", name="y"):
         if K == 1:
             return labels[:, None].astype(np.float64)
         Y = np.zeros((m, K))
-        Y[np.arange(m), labels] = 1.0
-        check_softmax_rows(Y, output, name)
+        Y[np.arange(m), labels] = 1.0  # one-hot: one 1 per row, as a softmax output needs
         return Y
     if y.ndim == 2:
         if y.shape != (m, K):

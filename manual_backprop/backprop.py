@@ -104,9 +104,9 @@ def _backprop_vectorized(theta_vec, layer_sizes, thetas, X, Y, lam, act, out):
             delta = delta @ thetas[l][:, 1:]
             delta *= act.gradient_from_output(a[l][:, 1:])
 
-    grad_vec /= m
+    grad_vec /= m  # the Delta(l) blocks now hold D(l) = Delta(l) / m
     if lam > 0:
-        for Theta, D in zip(thetas, theta_views(grad_vec, layer_sizes)):
+        for Theta, D in zip(thetas, Delta_views):
             D[:, 1:] += (lam / m) * Theta[:, 1:]
     return J, grad_vec
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_network_arguments, overflow_is_an_error, theta_views
+from ._arguments import as_network_arguments, overflow_is_an_error, theta_views
 from .cost import regularization_cost
 from .forward import propagate
 

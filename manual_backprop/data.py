@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import layer_sizes_of
+from ._arguments import layer_sizes_of
 
 __all__ = [
     "Digits",

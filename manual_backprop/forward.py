@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import as_network_arguments, overflow_is_an_error
+from ._arguments import as_network_arguments, overflow_is_an_error
 from .unrolling import layer_sizes_of, unroll
 
 __all__ = ["ForwardPass", "forward_propagation"]

@@ -36,8 +36,8 @@ import numpy as np
 from reference import finite_difference as fd
 from reference.tolerances import tolerance
 
-from ._validation import as_count
-from ._validation import as_layer_sizes, n_params, theta_shapes
+from ._arguments import as_count
+from ._arguments import as_layer_sizes, n_params, theta_shapes
 from .backprop import nn_cost, nn_cost_function
 from .initialization import debug_initialize_weights
 from .unrolling import unroll

@@ -16,8 +16,8 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_count
-from ._validation import as_layer_sizes
+from ._arguments import as_count
+from ._arguments import as_layer_sizes
 from .unrolling import unroll
 
 __all__ = ["random_initialize_weights", "random_theta_vec", "debug_initialize_weights", "default_epsilon_init"]

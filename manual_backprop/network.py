@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._validation import as_layer_sizes, n_params
+from ._arguments import as_layer_sizes, n_params
 from .activations import get_activation
 from .backprop import nn_cost, nn_cost_function
 from .cost import get_output

@@ -24,9 +24,9 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._validation import as_array, as_layer_sizes, n_params
+from ._arguments import as_array, as_layer_sizes, n_params
 from .backprop import nn_cost_function
-from ._validation import as_count
+from ._arguments import as_count
 from .initialization import random_theta_vec
 from .unrolling import reshape
 

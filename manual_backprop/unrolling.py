@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validation
-from ._validation import as_array, as_layer_sizes, check_theta_vec, theta_views
+from . import _arguments
+from ._arguments import as_array, as_layer_sizes, check_theta_vec, theta_shapes, theta_views  # noqa: F401
 
 __all__ = ["unroll", "reshape", "layer_sizes_of", "n_params"]
 
@@ -35,7 +35,7 @@ def n_params(layer_sizes):
     TypeError, ValueError
         When ``layer_sizes`` is not such a sequence (the message names the entry at fault).
     """
-    return _validation.n_params(as_layer_sizes(layer_sizes))
+    return _arguments.n_params(as_layer_sizes(layer_sizes))
 
 
 def layer_sizes_of(thetas):
@@ -59,7 +59,7 @@ def layer_sizes_of(thetas):
         When it is empty, or a shape is not 2-D with s >= 1, or consecutive shapes do not chain:
         Theta(l+1) must have s_{l+1} + 1 columns when Theta(l) has s_{l+1} rows.
     """
-    return _validation.layer_sizes_of(thetas)
+    return _arguments.layer_sizes_of(thetas)
 
 
 def unroll(thetas):

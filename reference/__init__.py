@@ -8,6 +8,4 @@ cannot hide. Modules:
 * :mod:`reference.autodiff`: the network cost again in ``jax.numpy``, differentiated by JAX in
   reverse and forward mode. JAX is loaded only when that module is first used; nothing in this
   package imports it for you.
-* :mod:`reference.strategies`: Hypothesis strategies for whole problems (layer sizes, weights,
-  data, lambda, label form), public API for property tests of one's own.
 """

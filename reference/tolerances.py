@@ -190,7 +190,7 @@ TOLERANCES = {
         "z < -709 where e^-z overflows and g(z) is returned as 0: exact to that absolute amount, "
         "a couple of roundings relative above it",
     ),
-    # --- The property suite (tests/test_properties.py) and training: networks drawn by reference.strategies,
+    # --- The property suite (tests/test_properties.py) and training: networks drawn by manual_backprop.strategies,
     # weights and inputs uniform in [-1, 1], up to 5 layers of up to 12 units, m <= 10.
     ("central_difference_slope", _F64): Tolerance(
         1e-8, 3e-8,

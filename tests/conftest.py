@@ -13,7 +13,7 @@ no example database, so two CI runs test the same examples and report the same r
 with pytest-xdist (``-n auto``) give the same results as serial runs.
 
 A failing property prints the shrunk example (for the property suite, a
-:class:`reference.strategies.NetworkProblem` whose repr rebuilds it), the
+:class:`manual_backprop.strategies.NetworkProblem` whose repr rebuilds it), the
 ``@reproduce_failure`` blob that replays it, and a section "Hypothesis: to reproduce" with the
 seed and the command that reruns the same search.
 """

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from reference.strategies import ACTIVATIONS, OUTPUTS, layer_sizes
+from manual_backprop.strategies import ACTIVATIONS, OUTPUTS, layer_sizes
 
 __all__ = ["magnitudes", "hostile_arrays", "problems", "moderate_problems", "label_vectors", "Problem",
            "non_finite"]

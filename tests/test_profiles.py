@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 FAILING_PROPERTY = """
 from hypothesis import given
-from reference.strategies import networks
+from manual_backprop.strategies import networks
 
 @given(net=networks())
 def test_every_hidden_layer_has_a_single_unit(net):

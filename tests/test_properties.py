@@ -1,6 +1,6 @@
 """The property suite: what the hand-written backprop must satisfy for every network Hypothesis draws.
 
-Each property draws whole problems from :mod:`reference.strategies` (layer sizes, activation,
+Each property draws whole problems from :mod:`manual_backprop.strategies` (layer sizes, activation,
 output, weights, data, lambda, label form) and, where the gradient is involved, both backprop
 methods. A failure is shrunk to the smallest network that still fails and printed with the seed
 that reproduces it (see tests/conftest.py). ``python -m tests.mutants`` runs these properties
@@ -15,7 +15,7 @@ from manual_backprop import Network, n_params, reshape, unroll
 from manual_backprop.backprop import METHODS
 from reference import autodiff
 from reference.finite_difference import random_unit_directions
-from reference.strategies import layer_sizes, lambdas, networks, thetas
+from manual_backprop.strategies import layer_sizes, lambdas, networks, thetas
 from tests.property_helpers import (
     assert_columns_identical,
     assert_rows_identical,

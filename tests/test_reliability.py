@@ -26,7 +26,7 @@ from reference import autodiff
 from reference.tolerances import tolerance
 from tests.error_bounds import oracle_and_bounds
 from tests.helpers import assert_close
-from reference.strategies import ACTIVATIONS
+from manual_backprop.strategies import ACTIVATIONS
 from tests.hostile import Problem, moderate_problems, n_params, non_finite, problems
 
 RAISE_BUT_UNDERFLOW = dict(over="raise", divide="raise", invalid="raise", under="ignore")

@@ -18,7 +18,8 @@ Hypothesis seeds: hundreds of weights cost one draw, and no weight is a repeated
 network whose weights are mostly equal would hide the bugs that mix up units).
 
 This module leaves out hostile inputs (NaN, inf, wrong shapes): these strategies only generate
-valid problems. Like all of :mod:`reference`, it never imports ``manual_backprop``.
+valid problems. It imports nothing else from ``manual_backprop``: the problems are drawn
+independently of the code they test, so a bug there cannot shape its own inputs.
 """
 
 from __future__ import annotations

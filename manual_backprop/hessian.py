@@ -1,0 +1,333 @@
+"""Second order by Pearlmutter's R-operator: H v and the Gauss-Newton G v, beside backprop.
+
+H = d^2 J / dtheta^2 is P x P, too large to form, but Newton-type training and its checks need
+only products H v. The R-operator (Pearlmutter 1994) is the derivative along v,
+R{f} = d/dr f(theta + r v) at r = 0; applied to every line of forward propagation and of
+backprop it gives H v = R{DVec} for about the cost of two gradients. V(l) is v reshaped like
+Theta(l), (s_{l+1}, s_l + 1); examples are rows, as in :mod:`manual_backprop.backprop`.
+
+R-forward pass, beside the forward pass (R{a(1)} = 0: the inputs do not depend on theta):
+
+    R{z(l+1)} = R{a(l)} Theta(l)^T + a(l) V(l)^T                        (m, s_{l+1})
+    R{a(l+1)} = [0  g'(z(l+1)) .* R{z(l+1)}]                            (m, s_{l+1} + 1)
+    R{h}      = h'(z(L)) R{z(L)}: h (1 - h) .* R{z(L)} for the sigmoid,  (m, K)
+                h .* (R{z(L)} - sum_k h_k R{z(L)}_k) for the softmax (row by row)
+
+R-backward pass, beside backprop (delta(L) = h - y, so R{delta(L)} = R{h}):
+
+    R{delta(l)} = (R{delta(l+1)} Theta(l)[:, 1:] + delta(l+1) V(l)[:, 1:]) .* g'(z(l))
+                  + (delta(l+1) Theta(l)[:, 1:]) .* g''(z(l)) .* R{z(l)}              (m, s_l)
+    R{Delta(l)} = R{delta(l+1)}^T a(l) + delta(l+1)^T R{a(l)}                  (s_{l+1}, s_l + 1)
+    R{D(l)}     = R{Delta(l)} / m + (lambda/m) [0  V(l)[:, 1:]]
+
+and H v unrolls the R{D(l)} like DVec. The bias unit is a constant 1, so R{a(l)} has 0 in its
+column 0 and the regulariser leaves the bias columns of V out, as it leaves those of Theta.
+
+The Gauss-Newton product (Schraudolph 2002) keeps only the curvature of the cost in the output,
+G = J_z^T H_z J_z + (lambda/m) I_weights, with J_z = dz(L)/dtheta and H_z the Hessian of the
+cost in z(L) (h (1 - h) on the diagonal for sigmoid outputs, diag(h) - h h^T per example for
+the softmax): positive semi-definite, where H need not be. It is the R-forward pass, then
+backprop of R{h} as if it were delta(L), with neither the delta(l+1) V(l) nor the g'' term:
+
+    R{delta(l)} = (R{delta(l+1)} Theta(l)[:, 1:]) .* g'(z(l)),
+    (G v)(l)    = R{delta(l+1)}^T a(l) / m + (lambda/m) [0  V(l)[:, 1:]].
+
+Every derivative is taken from z, never from a = g(z), so that saturated units keep their tiny
+but nonzero g' and g'' instead of a cancelled 0 (see :data:`SECOND_ORDER`). ReLU has g'' = 0
+away from the kink at z = 0 (where g' jumps and no second derivative exists): its H v is exact
+wherever no z(l) is exactly 0, and has no g'' term at all.
+
+Two implementations give the same numbers: ``method="loop"``, per example with column vectors
+as in the course's notes, and ``method="vectorized"`` (the default), over the batch. Left out:
+complex input (the complex step belongs to the oracles) and forming H itself.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+from ._arguments import as_array, as_network_arguments, overflow_is_an_error, theta_views
+from .activations import relu, sigmoid, tanh
+
+__all__ = [
+    "hessian_vector_product",
+    "gauss_newton_vector_product",
+    "make_hessp",
+    "SecondOrderActivation",
+    "SECOND_ORDER",
+    "sigmoid_second_derivative",
+    "tanh_second_derivative",
+    "relu_second_derivative",
+    "METHODS",
+]
+
+METHODS = ("vectorized", "loop")
+
+
+# --- g, g' and g'' from z -----------------------------------------------------------------------
+
+def _sigmoid_derivative(z):
+    """g'(z) = g(z) g(-z): equal to g(z) (1 - g(z)), without the cancellation 1 - g(z) when g ~ 1."""
+    with np.errstate(under="ignore"):
+        return sigmoid(z) * sigmoid(-z)
+
+
+def sigmoid_second_derivative(z):
+    """g''(z) = g'(z) (1 - 2 g(z)) = -g(z) g(-z) tanh(z / 2) for the sigmoid, elementwise.
+
+    1 - 2 g(z) = -tanh(z / 2) exactly; written so, every factor is accurate to a few ulp
+    relative, also for saturated units where g(z) rounds to 1 and 1 - 2 g(z) to -1.
+    """
+    z = np.asarray(z, dtype=np.result_type(z, np.float32))
+    with np.errstate(under="ignore"):
+        return -_sigmoid_derivative(z) * np.tanh(z / 2)
+
+
+def _sech(z):
+    """sech(z) = 2 e^{-|z|} / (1 + e^{-2|z|}): no overflow of cosh for |z| > 710."""
+    e = np.exp(-np.abs(z))
+    return 2.0 * e / (1.0 + e * e)
+
+
+def _tanh_derivative(z):
+    """g'(z) = sech^2(z) = 1 - tanh^2(z), without the cancellation 1 - tanh^2 when |tanh| ~ 1."""
+    with np.errstate(under="ignore"):
+        s = _sech(z)
+        return s * s
+
+
+def tanh_second_derivative(z):
+    """g''(z) = -2 tanh(z) sech^2(z) for tanh, elementwise, accurate for saturated units too."""
+    z = np.asarray(z, dtype=np.result_type(z, np.float32))
+    with np.errstate(under="ignore"):
+        return -2.0 * np.tanh(z) * _tanh_derivative(z)
+
+
+def _relu_derivative(z):
+    """g'(z) = 1 where z > 0, else 0 (the one-sided choice g'(0) = 0, as backprop makes it)."""
+    return (z > 0).astype(z.dtype)
+
+
+def relu_second_derivative(z):
+    """g''(z) = 0 for ReLU, elementwise: g is linear on each side of the kink at z = 0.
+
+    At z = 0 itself g' jumps from 0 to 1 and g'' does not exist (a Dirac delta, in the sense of
+    distributions); 0 is the derivative of the one-sided choice g'(0) = 0, exact wherever no z
+    sits exactly on the kink.
+    """
+    z = np.asarray(z, dtype=np.result_type(z, np.float32))
+    return np.zeros_like(z)
+
+
+class SecondOrderActivation(NamedTuple):
+    """A hidden-layer activation with g, g' and g'', each a function of z."""
+
+    name: str
+    g: Callable
+    gradient: Callable
+    second_derivative: Callable
+
+
+SECOND_ORDER = {
+    "sigmoid": SecondOrderActivation("sigmoid", sigmoid, _sigmoid_derivative, sigmoid_second_derivative),
+    "tanh": SecondOrderActivation("tanh", tanh, _tanh_derivative, tanh_second_derivative),
+    "relu": SecondOrderActivation("relu", relu, _relu_derivative, relu_second_derivative),
+}
+
+
+# --- the output layer: delta(L) = h - y and its derivative along v -------------------------------
+
+def _R_h(out, z_L, Rz_L):
+    """R{h} = R{delta(L)}: h'(z(L)) applied to R{z(L)}, along the last axis.
+
+    Sigmoid outputs: h(1 - h) .* R{z}, with h(1 - h) = g(z) g(-z) taken from z. Softmax: the
+    Jacobian diag(h) - h h^T of each row times R{z}: h .* (R{z} - sum_k h_k R{z}_k).
+    """
+    if out.name == "sigmoid":
+        return _sigmoid_derivative(z_L) * Rz_L
+    with np.errstate(under="ignore"):
+        h = out.h(z_L)
+        return h * (Rz_L - (h * Rz_L).sum(axis=-1, keepdims=True))
+
+
+# --- the public functions ---------------------------------------------------------------------
+
+def hessian_vector_product(theta_vec, layer_sizes, X, y, lam, v, *, activation="sigmoid", output="sigmoid",
+                           method="vectorized"):
+    """H v, the Hessian of the course's cost J(Theta) times a direction v, by the R-operator.
+
+    Parameters
+    ----------
+    theta_vec : array (P,), Theta(1), ..., Theta(L-1) unrolled in column-major order
+    layer_sizes : sequence of ints (s_1, ..., s_L), L >= 2
+    X : array (m, s_1), one example per row
+    y : integer labels 0..K-1 of shape (m,), or an (m, K) 0-1 matrix (as for nn_cost_function)
+    lam : float >= 0, the regularisation parameter lambda
+    v : array (P,), the direction, unrolled like theta_vec: V(l) = reshape(v)[l - 1]
+    activation : "sigmoid", "tanh" or "relu", for the hidden layers
+    output : "sigmoid" (cross-entropy over K sigmoid outputs) or "softmax"
+    method : "vectorized" (default) or "loop" (per example, as in the course)
+
+    Returns
+    -------
+    Hv : array (P,), d/dr DVec(theta_vec + r v) at r = 0 = [R{D(1)}(:); R{D(2)}(:); ...]: the
+        R-forward and R-backward passes of the module docstring. Float64, or float32 when
+        theta_vec, X and v are all float32.
+
+    The inputs are never modified. Bad arguments raise ValueError or TypeError naming them;
+    a result too large for the dtype raises OverflowError.
+    """
+    return _second_order(theta_vec, layer_sizes, X, y, lam, v, activation, output, method, gauss_newton=False)
+
+
+def gauss_newton_vector_product(theta_vec, layer_sizes, X, y, lam, v, *, activation="sigmoid", output="sigmoid",
+                                method="vectorized"):
+    """G v, the Gauss-Newton matrix (Schraudolph 2002) times v: positive semi-definite.
+
+    G = (1/m) sum_i J_i^T H_i J_i + (lambda/m) I_weights, with J_i = dz(L)_i/dtheta and H_i the
+    Hessian of example i's cost in z(L)_i, which is PSD for both outputs (a sigmoid cross-entropy
+    is convex in z, and so is the softmax one); so v . G v >= 0 for every v. G equals H where
+    the network is linear in theta (no hidden layer) and drops H's terms in delta(l+1) V(l) and
+    g'' otherwise (see the module docstring for the passes).
+
+    Arguments and return as for :func:`hessian_vector_product`.
+    """
+    return _second_order(theta_vec, layer_sizes, X, y, lam, v, activation, output, method, gauss_newton=True)
+
+
+def make_hessp(layer_sizes, X, y, lam, *, activation="sigmoid", output="sigmoid", gauss_newton=False):
+    """``hessp(theta_vec, p) -> H p`` (or G p) for ``scipy.optimize.minimize(..., hessp=hessp)``.
+
+    The data, lambda and network stay fixed; SciPy's Newton-CG, trust-ncg and trust-krylov call
+    it once per conjugate-gradient step. ``gauss_newton=True`` gives G p instead (PSD, so the
+    inner conjugate gradients never meet negative curvature).
+    """
+    product = gauss_newton_vector_product if gauss_newton else hessian_vector_product
+
+    def hessp(theta_vec, p):
+        return product(theta_vec, layer_sizes, X, y, lam, p, activation=activation, output=output)
+
+    return hessp
+
+
+def _second_order(theta_vec, layer_sizes, X, y, lam, v, activation, output, method, gauss_newton):
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    layer_sizes, theta_vec, thetas, X, Y, lam, act, out = as_network_arguments(
+        theta_vec, layer_sizes, X, y, lam, activation=activation, output=output
+    )
+    if theta_vec.dtype.kind == "c":
+        raise TypeError("theta_vec must be real for H v (the complex step belongs to the oracles), "
+                        f"got dtype {theta_vec.dtype}")
+    v = as_array("v", v, ndim=1)
+    if v.shape != theta_vec.shape:
+        raise ValueError(f"v must have the shape of theta_vec, ({theta_vec.size},) for layer sizes "
+                         f"{layer_sizes}, got {v.shape}")
+    v = np.ascontiguousarray(v, dtype=np.result_type(theta_vec.dtype, v.dtype))
+    if v.dtype != theta_vec.dtype:  # float64 v with float32 weights: compute in float64
+        theta_vec = theta_vec.astype(v.dtype)
+        thetas = theta_views(theta_vec, layer_sizes)
+        X, Y = X.astype(v.dtype), Y.astype(v.dtype)
+    Vs = theta_views(v, layer_sizes)
+    g = SECOND_ORDER[act.name]
+    R_pass = _R_vectorized if method == "vectorized" else _R_loop
+    with overflow_is_an_error(theta_vec.dtype, theta_vec, X, lam, what="H v (some R{z} or R{delta})"):
+        return R_pass(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton)
+
+
+def _regularize(RD, Vs, lam, m):
+    """R{D(l)} = R{Delta(l)} / m + (lambda/m) [0  V(l)[:, 1:]], in place, for every l."""
+    for RD_l, V in zip(RD, Vs):
+        RD_l /= m
+        if lam > 0:
+            RD_l[:, 1:] += (lam / m) * V[:, 1:]
+
+
+def _R_loop(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
+    m, L = X.shape[0], len(layer_sizes)
+    one, zero = np.ones(1, dtype=X.dtype), np.zeros(1, dtype=X.dtype)
+    RDelta = [np.zeros_like(Theta) for Theta in thetas]
+    for t in range(m):
+        # Forward and R-forward for example t, column vectors a(l) with the bias unit first.
+        a, Ra = [np.concatenate((one, X[t]))], [np.zeros(X.shape[1] + 1, dtype=X.dtype)]
+        z, Rz = [None], [None]
+        for l in range(L - 1):
+            z.append(thetas[l] @ a[l])
+            Rz.append(thetas[l] @ Ra[l] + Vs[l] @ a[l])  # R{z(l+1)} = Theta(l) R{a(l)} + V(l) a(l)
+            if l < L - 2:
+                a.append(np.concatenate((one, g.g(z[l + 1]))))
+                Ra.append(np.concatenate((zero, g.gradient(z[l + 1]) * Rz[l + 1])))
+
+        # Backward and R-backward: delta(L) = h - y(t), R{delta(L)} = R{h}.
+        delta = out.error(z[L - 1], Y[t])
+        Rdelta = _R_h(out, z[L - 1], Rz[L - 1])
+        for l in range(L - 2, -1, -1):
+            RDelta[l] += np.outer(Rdelta, a[l])
+            if not gauss_newton:
+                RDelta[l] += np.outer(delta, Ra[l])
+            if l > 0:
+                if gauss_newton:
+                    Rdelta = (thetas[l].T @ Rdelta)[1:] * g.gradient(z[l])
+                    continue
+                back = (thetas[l].T @ delta)[1:]  # Theta(l)^T delta(l+1), bias row dropped
+                Rdelta = ((thetas[l].T @ Rdelta + Vs[l].T @ delta)[1:] * g.gradient(z[l])
+                          + back * g.second_derivative(z[l]) * Rz[l])
+                delta = back * g.gradient(z[l])
+
+    _regularize(RDelta, Vs, lam, m)
+    return np.concatenate([RD.ravel(order="F") for RD in RDelta])
+
+
+def _R_vectorized(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
+    m, n = X.shape[0], len(thetas)
+    # a[l] holds only the units of a(l), (m, s_l), without the column of ones: each product with
+    # a(l) is taken as its bias term plus the product with the units (see _affine and _outer),
+    # so no array is copied to prepend ones. Likewise Ra[l] is R{a(l)} without its column of 0.
+    a, Ra, z, Rz = [X], [None], [None], [None]
+    for l in range(n):
+        z.append(_affine(a[l], thetas[l]))                        # z(l+1) = a(l) Theta(l)^T
+        Rz.append(_affine(a[l], Vs[l]))                           # a(l) V(l)^T ...
+        if Ra[l] is not None:
+            Rz[-1] += Ra[l] @ thetas[l][:, 1:].T                  # ... + R{a(l)} Theta(l)^T
+        if l < n - 1:
+            a.append(g.g(z[-1]))
+            Ra.append(g.gradient(z[-1]) * Rz[-1])
+
+    Hv = np.empty(sum(Theta.size for Theta in thetas), dtype=X.dtype)
+    RD = theta_views(Hv, layer_sizes)  # R{Delta(l)} written into Hv's blocks
+    delta = None if gauss_newton else out.error(z[-1], Y)
+    Rdelta = _R_h(out, z[-1], Rz[-1])
+    for l in range(n - 1, -1, -1):
+        _outer(Rdelta, a[l], out=RD[l])                          # R{delta(l+1)}^T a(l)
+        if not gauss_newton and Ra[l] is not None:
+            RD[l][:, 1:] += delta.T @ Ra[l]                       # + delta(l+1)^T R{a(l)}
+        if l == 0:
+            break
+        Theta_w, g_prime = thetas[l][:, 1:], g.gradient(z[l])
+        if gauss_newton:
+            Rdelta = (Rdelta @ Theta_w) * g_prime
+            continue
+        back = delta @ Theta_w                                    # delta(l+1) Theta(l)[:, 1:]
+        Rdelta = Rdelta @ Theta_w
+        Rdelta += delta @ Vs[l][:, 1:]
+        Rdelta *= g_prime
+        Rdelta += back * g.second_derivative(z[l]) * Rz[l]
+        delta = back * g_prime
+
+    _regularize(RD, Vs, lam, m)
+    return Hv
+
+
+def _affine(a, W):
+    """[1 a] W^T = a W[:, 1:]^T + W[:, 0], (m, rows of W): a holds the units of a(l) only."""
+    result = a @ W[:, 1:].T
+    result += W[:, 0]
+    return result
+
+
+def _outer(delta, a, out):
+    """delta^T [1 a] into ``out`` (s_{l+1}, s_l + 1): column 0 is the sum of delta over examples."""
+    out[:, 0] = delta.sum(axis=0)
+    np.matmul(delta.T, a, out=out[:, 1:])

@@ -39,7 +39,7 @@ __all__ = [
     "DEFAULT_H",
 ]
 
-DEFAULT_EPS = 1e-4
+DEFAULT_EPS = 1e-5
 DEFAULT_H = 1e-20
 COMPLEX_SAFE = ("sigmoid", "tanh")
 

@@ -15,8 +15,8 @@ test cannot also sit in its oracle:
   ``jax.jvp`` of the network's output z(L), ``jax.jvp`` of ``jax.grad`` of the cost in z(L),
   and ``jax.vjp`` back.
 
-Each is compiled once per layer sizes, as :mod:`reference.autodiff` does (the activation and the
-output come in as one-hot weights); each new shape of X costs one more compilation.
+The three real oracles come from one function compiled per network (layer sizes, activation,
+output), the complex step from another; each new shape of X costs one more compilation.
 """
 
 from __future__ import annotations
@@ -52,71 +52,50 @@ def _arguments(theta_vec, layer_sizes, X, y, lam, v, activation, output):
     return layer_sizes, theta_vec, X, Y, lam, v
 
 
-def _hidden_and_costs(jax, jnp):
-    """g(z, w) = sum_i w_i g_i(z) and C(z, Y, c) = sum_j c_j C_j(z, Y), as in reference.autodiff."""
-    activations, data_costs = autodiff._activations(jax, jnp), autodiff._data_costs(jax, jnp)
-
-    def hidden(z, w, c):
-        return sum(w[i] * g(z) for i, g in enumerate(activations))
-
-    def data_cost(z, Y, w, c):
-        return sum(c[j] * C(z, Y) for j, C in enumerate(data_costs))
-
-    return hidden, data_cost
-
-
-@functools.lru_cache(maxsize=64)
-def _compiled_hvp(layer_sizes):
-    jax, jnp = autodiff.jax_modules()
-    hidden, data_cost = _hidden_and_costs(jax, jnp)
-    cost = autodiff._build_cost(layer_sizes, hidden, data_cost, jnp)
-    grad = jax.grad(cost)
-
-    def hvp(theta_vec, X, Y, lam, w, c, v):
-        return jax.jvp(lambda theta: grad(theta, X, Y, lam, w, c), (theta_vec,), (v,))[1]
-
-    return jax.jit(hvp)
-
-
-@functools.lru_cache(maxsize=64)
-def _compiled_grad(layer_sizes):
-    jax, jnp = autodiff.jax_modules()
-    hidden, data_cost = _hidden_and_costs(jax, jnp)
-    return jax.jit(jax.grad(autodiff._build_cost(layer_sizes, hidden, data_cost, jnp)))
-
-
 def _outputs(layer_sizes, hidden, jnp):
     """z(L) of the network as a function of theta_vec: the forward pass of reference.autodiff."""
 
-    def z_L(theta_vec, X, w, c):
+    def z_L(theta_vec, X):
         a = X
         thetas = autodiff._unpack(theta_vec, layer_sizes, jnp)
         for l, Theta in enumerate(thetas):
             z = Theta[:, 0] + a @ Theta[:, 1:].T
-            a = hidden(z, w, c) if l < len(thetas) - 1 else z
+            a = hidden(z) if l < len(thetas) - 1 else z
         return a
 
     return z_L
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled_gvp(layer_sizes):
+def _compiled(layer_sizes, activation, output):
+    """(grad, H v, G v) at (theta_vec, X, Y, lam, v), jitted for one network.
+
+    One compilation serves the three oracles at every point of one shape (the central difference
+    evaluates it at theta +- eps u); it is keyed by the activation and output too, since a graph
+    for one pair compiles faster than the one-hot mixture of all six that reference.autodiff
+    uses, and drawn networks rarely share their layer sizes.
+    """
     jax, jnp = autodiff.jax_modules()
-    hidden, data_cost = _hidden_and_costs(jax, jnp)
+    hidden = autodiff._activations(jax, jnp)[ACTIVATIONS.index(activation)]
+    data_cost = autodiff._data_costs(jax, jnp)[OUTPUTS.index(output)]
+    cost = autodiff.make_cost(layer_sizes, activation=activation, output=output)
+    grad = jax.grad(cost)
     z_L = _outputs(layer_sizes, hidden, jnp)
     weights = jnp.asarray(np.concatenate([
         np.concatenate([np.zeros(s_next), np.ones(s_next * s)]) for s, s_next in zip(layer_sizes[:-1], layer_sizes[1:])
     ]))  # 1 on the weights, 0 on the bias columns (column 0 of each Theta, first in column-major order)
 
-    def gvp(theta_vec, X, Y, lam, w, c, v):
+    def oracles(theta_vec, X, Y, lam, v):
         m = X.shape[0]
-        z, Jv = jax.jvp(lambda theta: z_L(theta, X, w, c), (theta_vec,), (v,))
-        loss_grad = jax.grad(lambda zz: data_cost(zz, Y, w, c) / m)
+        gradient, Hv = jax.jvp(lambda theta: grad(theta, X, Y, lam), (theta_vec,), (v,))
+        z, Jv = jax.jvp(lambda theta: z_L(theta, X), (theta_vec,), (v,))
+        loss_grad = jax.grad(lambda zz: data_cost(zz, Y) / m)
         HJv = jax.jvp(loss_grad, (z,), (Jv,))[1]
-        _, pullback = jax.vjp(lambda theta: z_L(theta, X, w, c), theta_vec)
-        return pullback(HJv)[0] + lam / m * weights * v
+        _, pullback = jax.vjp(lambda theta: z_L(theta, X), theta_vec)
+        Gv = pullback(HJv)[0] + lam / m * weights * v
+        return gradient, Hv, Gv
 
-    return jax.jit(gvp)
+    return jax.jit(oracles)
 
 
 def _complex_safe_costs(jax, jnp):
@@ -139,25 +118,17 @@ def _complex_safe_costs(jax, jnp):
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled_complex_grad(layer_sizes):
+def _compiled_complex_grad(layer_sizes, activation, output):
     jax, jnp = autodiff.jax_modules()
-    activations = (lambda z: 1.0 / (1.0 + jnp.exp(-z)), jnp.tanh)
-    costs = _complex_safe_costs(jax, jnp)
-
-    def hidden(z, w, c):
-        return sum(w[i] * g(z) for i, g in enumerate(activations))
-
-    def data_cost(z, Y, w, c):
-        return sum(c[j] * C(z, Y) for j, C in enumerate(costs))
-
+    hidden = {"sigmoid": lambda z: 1.0 / (1.0 + jnp.exp(-z)), "tanh": jnp.tanh}[activation]
+    data_cost = _complex_safe_costs(jax, jnp)[OUTPUTS.index(output)]
     cost = autodiff._build_cost(layer_sizes, hidden, data_cost, jnp)
     return jax.jit(jax.grad(cost, holomorphic=True))
 
 
-def _choice(activation, output, activations=ACTIVATIONS):
-    w = (np.arange(len(activations)) == activations.index(activation)).astype(np.float64)
-    c = (np.arange(len(OUTPUTS)) == OUTPUTS.index(output)).astype(np.float64)
-    return w, c
+def _oracles(theta_vec, layer_sizes, X, Y, lam, v, activation, output):
+    gradient, Hv, Gv = _compiled(layer_sizes, activation, output)(theta_vec, X, Y, lam, v)
+    return tuple(np.asarray(x, dtype=np.float64) for x in (gradient, Hv, Gv))
 
 
 def hessian_vector_product(theta_vec, layer_sizes, X, y, lam, v, *, activation="sigmoid", output="sigmoid"):
@@ -167,22 +138,21 @@ def hessian_vector_product(theta_vec, layer_sizes, X, y, lam, v, *, activation="
     NumPy array (P,). A ReLU z exactly at 0 takes JAX's where(z > 0, z, 0): slope 0, curvature 0.
     """
     layer_sizes, theta_vec, X, Y, lam, v = _arguments(theta_vec, layer_sizes, X, y, lam, v, activation, output)
-    Hv = _compiled_hvp(layer_sizes)(theta_vec, X, Y, lam, *_choice(activation, output), v)
-    return np.asarray(Hv, dtype=np.float64)
+    return _oracles(theta_vec, layer_sizes, X, Y, lam, v, activation, output)[1]
 
 
 def gauss_newton_vector_product(theta_vec, layer_sizes, X, y, lam, v, *, activation="sigmoid", output="sigmoid"):
     """G v by JAX: J_z^T H_z J_z v + (lambda/m) [0 V_weights], the oracle for G v. Float64 (P,)."""
     layer_sizes, theta_vec, X, Y, lam, v = _arguments(theta_vec, layer_sizes, X, y, lam, v, activation, output)
-    Gv = _compiled_gvp(layer_sizes)(theta_vec, X, Y, lam, *_choice(activation, output), v)
-    return np.asarray(Gv, dtype=np.float64)
+    return _oracles(theta_vec, layer_sizes, X, Y, lam, v, activation, output)[2]
 
 
 def gradient(theta_vec, layer_sizes, X, y, lam, *, activation="sigmoid", output="sigmoid"):
-    """dJ/dtheta by JAX reverse mode (jitted), float64 (P,)."""
-    layer_sizes, theta_vec, X, Y, lam = autodiff._arguments(theta_vec, layer_sizes, X, y, lam, activation, output)
-    return np.asarray(_compiled_grad(layer_sizes)(theta_vec, X, Y, lam, *_choice(activation, output)),
-                      dtype=np.float64)
+    """dJ/dtheta by JAX reverse mode, float64 (P,) (from the same compiled function as H v)."""
+    P = autodiff._n_params(autodiff._layer_sizes(layer_sizes))
+    layer_sizes, theta_vec, X, Y, lam, v = _arguments(theta_vec, layer_sizes, X, y, lam, np.zeros(P), activation,
+                                                      output)
+    return _oracles(theta_vec, layer_sizes, X, Y, lam, v, activation, output)[0]
 
 
 def gradient_central_difference(theta_vec, layer_sizes, X, y, lam, v, *, activation="sigmoid", output="sigmoid",
@@ -198,10 +168,8 @@ def gradient_central_difference(theta_vec, layer_sizes, X, y, lam, v, *, activat
     if norm == 0:
         return np.zeros_like(theta_vec)
     u = v / norm
-    grad = _compiled_grad(layer_sizes)
-    w, c = _choice(activation, output)
-    plus = np.asarray(grad(theta_vec + eps * u, X, Y, lam, w, c))
-    minus = np.asarray(grad(theta_vec - eps * u, X, Y, lam, w, c))
+    plus = _oracles(theta_vec + eps * u, layer_sizes, X, Y, lam, u, activation, output)[0]
+    minus = _oracles(theta_vec - eps * u, layer_sizes, X, Y, lam, u, activation, output)[0]
     return (plus - minus) / (2 * eps) * norm
 
 
@@ -215,8 +183,7 @@ def gradient_complex_step(theta_vec, layer_sizes, X, y, lam, v, *, activation="s
     if activation not in COMPLEX_SAFE:
         raise ValueError(f"the complex step needs an analytic activation {COMPLEX_SAFE}, got {activation!r}")
     layer_sizes, theta_vec, X, Y, lam, v = _arguments(theta_vec, layer_sizes, X, y, lam, v, activation, output)
-    w, c = _choice(activation, output, COMPLEX_SAFE)
-    grad = _compiled_complex_grad(layer_sizes)
+    grad = _compiled_complex_grad(layer_sizes, activation, output)
     complex_grad = grad((theta_vec + 1j * h * v).astype(np.complex128), X.astype(np.complex128),
-                        Y.astype(np.complex128), complex(lam), w.astype(np.complex128), c.astype(np.complex128))
+                        Y.astype(np.complex128), complex(lam))
     return np.asarray(complex_grad).imag / h

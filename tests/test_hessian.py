@@ -62,10 +62,10 @@ def test_loop_and_vectorized_hessian_and_gauss_newton_products_agree_for_any_net
     assert_within_tolerance(Gv(net, v, "loop"), G_vec, "hessian_loop_vs_vectorized", scale=largest(G_vec))
 
 
-@given(net=networks(), seed=seeds, method=methods)
-def test_the_hessian_is_symmetric_w_dot_hv_equals_v_dot_hw(net, seed, method):
+@given(net=networks(), seed=seeds, method=methods, product=st.sampled_from([Hv, Gv]))
+def test_the_hessian_and_gauss_newton_matrices_are_symmetric_w_dot_hv_equals_v_dot_hw(net, seed, method, product):
     v, w = direction(net, seed, 0), direction(net, seed, 1)
-    H_v, H_w = Hv(net, v, method), Hv(net, w, method)
+    H_v, H_w = product(net, v, method), product(net, w, method)
     scale = np.linalg.norm(w) * np.linalg.norm(H_v) + np.linalg.norm(v) * np.linalg.norm(H_w)
     assert_within_tolerance(w @ H_v, v @ H_w, "hessian_symmetry", scale=scale)
 
@@ -106,6 +106,16 @@ def test_gauss_newton_equals_the_hessian_when_the_network_has_no_hidden_layer(ne
     # z(2) = a(1) Theta(1)^T is linear in theta: the cost's only curvature is the output's.
     v = direction(net, seed)
     assert np.array_equal(Gv(net, v, method), Hv(net, v, method))
+
+
+# The library's own check (central differences of its gradient, no oracle) on any network.
+@given(net=networks(layer_sizes=layer_sizes(max_layers=4, max_units=6)), seed=seeds, method=methods)
+def test_the_check_passes_a_correct_hessian_vector_product_in_every_block(net, seed, method):
+    report = check_hessian_vector_products(*net.args, **net.kwargs, method=method, rng=np.random.default_rng(seed))
+    if report.n_directions == 0:  # every direction straddled a ReLU kink
+        assume(False)
+    assert report.passed, str(report)
+    assert report.n_gradient_evaluations == 2 * report.n_directions
 
 
 # --- properties against the oracles of reference.second_order ---------------------------------
@@ -224,16 +234,6 @@ def test_g_second_of_a_far_saturated_unit_underflows_to_zero_without_a_warning()
 def test_the_checker_keeps_the_tables_bound_and_step():
     assert DEFAULT_RTOL == tolerance("hessian_check").rtol
     assert DEFAULT_EPS == second_order.DEFAULT_EPS
-
-
-@settings(max_examples=10)
-@given(net=networks(layer_sizes=layer_sizes(max_layers=4, max_units=6)), seed=seeds, method=methods)
-def test_the_check_passes_a_correct_hessian_vector_product_in_every_block(net, seed, method):
-    report = check_hessian_vector_products(*net.args, **net.kwargs, method=method, rng=np.random.default_rng(seed))
-    if report.n_directions == 0:  # every direction straddled a ReLU kink
-        assume(False)
-    assert report.passed, str(report)
-    assert report.n_gradient_evaluations == 2 * report.n_directions
 
 
 def test_the_check_names_the_one_block_of_h_v_that_is_wrong():

@@ -49,7 +49,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from ._arguments import as_array, as_network_arguments, overflow_is_an_error, theta_views
-from .activations import relu, sigmoid, tanh
+from .activations import relu
 
 __all__ = [
     "hessian_vector_product",
@@ -57,6 +57,9 @@ __all__ = [
     "make_hessp",
     "SecondOrderActivation",
     "SECOND_ORDER",
+    "sigmoid_derivatives",
+    "tanh_derivatives",
+    "relu_derivatives",
     "sigmoid_second_derivative",
     "tanh_second_derivative",
     "relu_second_derivative",
@@ -67,73 +70,99 @@ METHODS = ("vectorized", "loop")
 
 
 # --- g, g' and g'' from z -----------------------------------------------------------------------
+#
+# Each activation's derivatives come from one exponential of -|z|, e in (0, 1], and are written
+# so that nothing cancels where a unit saturates: there g' and g'' are tiny but keep the relative
+# accuracy of e itself, where a formula in a = g(z) such as a (1 - a) (1 - 2a) would round to 0.
+# Only 1 - e loses relative accuracy, near z = 0 (u / |z| relative there), where g'' ~ z is small
+# and its error stays below u g'(z) absolutely.
 
-def _sigmoid_derivative(z):
-    """g'(z) = g(z) g(-z): equal to g(z) (1 - g(z)), without the cancellation 1 - g(z) when g ~ 1."""
+def sigmoid_derivatives(z):
+    """(g, g', g'') of the sigmoid at z, elementwise, from e = e^-|z| in (0, 1]:
+
+        g(z)   = 1 / (1 + e)             (z >= 0),  e / (1 + e)  (z < 0)
+        g'(z)  = e / (1 + e)^2           = g(z) (1 - g(z))
+        g''(z) = -sign(z) g'(z) (1 - e) / (1 + e)  = g'(z) (1 - 2 g(z))
+
+    Accurate to a few ulp relative for |z| >= 0.7 (then 1 - e >= 1/2), saturated units
+    included, and to u g'(z) absolutely nearer 0.
+    """
+    z = np.asarray(z, dtype=np.result_type(z, np.float32))
     with np.errstate(under="ignore"):
-        return sigmoid(z) * sigmoid(-z)
+        e = np.exp(-np.abs(z))
+        r = 1.0 / (1.0 + e)
+        g = np.where(z >= 0, r, e * r)
+        g1 = e * r * r
+        g2 = np.sign(z) * g1 * (e - 1.0) * r
+    return g, g1, g2
+
+
+def tanh_derivatives(z):
+    """(g, g', g'') of tanh at z, elementwise, from e = e^-2|z| in (0, 1]:
+
+        g(z)   = tanh(z)                  (NumPy's, accurate near 0 too)
+        g'(z)  = sech^2(z) = 4 e / (1 + e)^2  = 1 - g(z)^2
+        g''(z) = -2 g(z) g'(z)
+
+    Accurate as the sigmoid's (:func:`sigmoid_derivatives`), for |z| >= 0.35 relatively.
+    """
+    z = np.asarray(z, dtype=np.result_type(z, np.float32))
+    with np.errstate(under="ignore"):
+        e = np.exp(-2.0 * np.abs(z))
+        r = 1.0 / (1.0 + e)
+        g = np.tanh(z)
+        g1 = 4.0 * e * r * r
+        g2 = -2.0 * g * g1
+    return g, g1, g2
+
+
+def relu_derivatives(z):
+    """(g, g', g'') of ReLU at z: max(z, 0), 1 where z > 0 else 0, and 0.
+
+    g is linear on each side of the kink at z = 0, so g'' = 0 there; at z = 0 itself g' jumps
+    from 0 to 1 and g'' does not exist (a Dirac delta, in the sense of distributions). 0 is the
+    derivative of the one-sided choice g'(0) = 0 that backprop makes, exact wherever no z sits
+    exactly on the kink.
+    """
+    z = np.asarray(z, dtype=np.result_type(z, np.float32))
+    return relu(z), (z > 0).astype(z.dtype), np.zeros_like(z)
 
 
 def sigmoid_second_derivative(z):
-    """g''(z) = g'(z) (1 - 2 g(z)) = -g(z) g(-z) tanh(z / 2) for the sigmoid, elementwise.
-
-    1 - 2 g(z) = -tanh(z / 2) exactly; written so, every factor is accurate to a few ulp
-    relative, also for saturated units where g(z) rounds to 1 and 1 - 2 g(z) to -1.
-    """
-    z = np.asarray(z, dtype=np.result_type(z, np.float32))
-    with np.errstate(under="ignore"):
-        return -_sigmoid_derivative(z) * np.tanh(z / 2)
-
-
-def _sech(z):
-    """sech(z) = 2 e^{-|z|} / (1 + e^{-2|z|}): no overflow of cosh for |z| > 710."""
-    e = np.exp(-np.abs(z))
-    return 2.0 * e / (1.0 + e * e)
-
-
-def _tanh_derivative(z):
-    """g'(z) = sech^2(z) = 1 - tanh^2(z), without the cancellation 1 - tanh^2 when |tanh| ~ 1."""
-    with np.errstate(under="ignore"):
-        s = _sech(z)
-        return s * s
+    """g''(z) = g'(z) (1 - 2 g(z)) for the sigmoid, elementwise (see :func:`sigmoid_derivatives`)."""
+    return sigmoid_derivatives(z)[2]
 
 
 def tanh_second_derivative(z):
-    """g''(z) = -2 tanh(z) sech^2(z) for tanh, elementwise, accurate for saturated units too."""
-    z = np.asarray(z, dtype=np.result_type(z, np.float32))
-    with np.errstate(under="ignore"):
-        return -2.0 * np.tanh(z) * _tanh_derivative(z)
-
-
-def _relu_derivative(z):
-    """g'(z) = 1 where z > 0, else 0 (the one-sided choice g'(0) = 0, as backprop makes it)."""
-    return (z > 0).astype(z.dtype)
+    """g''(z) = -2 tanh(z) sech^2(z), elementwise (see :func:`tanh_derivatives`)."""
+    return tanh_derivatives(z)[2]
 
 
 def relu_second_derivative(z):
-    """g''(z) = 0 for ReLU, elementwise: g is linear on each side of the kink at z = 0.
-
-    At z = 0 itself g' jumps from 0 to 1 and g'' does not exist (a Dirac delta, in the sense of
-    distributions); 0 is the derivative of the one-sided choice g'(0) = 0, exact wherever no z
-    sits exactly on the kink.
-    """
-    z = np.asarray(z, dtype=np.result_type(z, np.float32))
-    return np.zeros_like(z)
+    """g''(z) = 0 for ReLU, elementwise, exact away from the kink at z = 0 (see :func:`relu_derivatives`)."""
+    return relu_derivatives(z)[2]
 
 
 class SecondOrderActivation(NamedTuple):
-    """A hidden-layer activation with g, g' and g'', each a function of z."""
+    """A hidden-layer activation: ``derivatives(z) -> (g, g', g'')``, and each alone, all from z."""
 
     name: str
-    g: Callable
-    gradient: Callable
-    second_derivative: Callable
+    derivatives: Callable
+
+    def g(self, z):
+        return self.derivatives(z)[0]
+
+    def gradient(self, z):
+        return self.derivatives(z)[1]
+
+    def second_derivative(self, z):
+        return self.derivatives(z)[2]
 
 
 SECOND_ORDER = {
-    "sigmoid": SecondOrderActivation("sigmoid", sigmoid, _sigmoid_derivative, sigmoid_second_derivative),
-    "tanh": SecondOrderActivation("tanh", tanh, _tanh_derivative, tanh_second_derivative),
-    "relu": SecondOrderActivation("relu", relu, _relu_derivative, relu_second_derivative),
+    "sigmoid": SecondOrderActivation("sigmoid", sigmoid_derivatives),
+    "tanh": SecondOrderActivation("tanh", tanh_derivatives),
+    "relu": SecondOrderActivation("relu", relu_derivatives),
 }
 
 
@@ -146,7 +175,7 @@ def _R_h(out, z_L, Rz_L):
     Jacobian diag(h) - h h^T of each row times R{z}: h .* (R{z} - sum_k h_k R{z}_k).
     """
     if out.name == "sigmoid":
-        return _sigmoid_derivative(z_L) * Rz_L
+        return sigmoid_derivatives(z_L)[1] * Rz_L
     with np.errstate(under="ignore"):
         h = out.h(z_L)
         return h * (Rz_L - (h * Rz_L).sum(axis=-1, keepdims=True))
@@ -285,27 +314,28 @@ def _R_vectorized(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
     # a[l] holds only the units of a(l), (m, s_l), without the column of ones: each product with
     # a(l) is taken as its bias term plus the product with the units (see _affine and _outer),
     # so no array is copied to prepend ones. Likewise Ra[l] is R{a(l)} without its column of 0.
-    a, Ra, z, Rz = [X], [None], [None], [None]
-    for l in range(n):
-        z.append(_affine(a[l], thetas[l]))                        # z(l+1) = a(l) Theta(l)^T
-        Rz.append(_affine(a[l], Vs[l]))                           # a(l) V(l)^T ...
-        if Ra[l] is not None:
-            Rz[-1] += Ra[l] @ thetas[l][:, 1:].T                  # ... + R{a(l)} Theta(l)^T
-        if l < n - 1:
-            a.append(g.g(z[-1]))
-            Ra.append(g.gradient(z[-1]) * Rz[-1])
+    # g1[l] and g2[l] are g'(z(l)) and g''(z(l)), computed with a(l) from one exponential.
+    z_L, Rz_L = _first_products(X, thetas[0], Vs[0])  # z(2) and R{z(2)} = a(1) V(1)^T: R{a(1)} = 0
+    a, Ra, g1, g2, Rz = [X], [None], [None], [None], [None]
+    for l in range(1, n):
+        a_l, g1_l, g2_l = g.derivatives(z_L)
+        a.append(a_l), g1.append(g1_l), g2.append(g2_l), Rz.append(Rz_L)
+        Ra.append(g1_l * Rz_L)                                    # R{a(l)} = g'(z(l)) .* R{z(l)}
+        z_L = _affine(a_l, thetas[l])                             # z(l+1) = a(l) Theta(l)^T
+        Rz_L = _affine(a_l, Vs[l])                                # R{z(l+1)} = a(l) V(l)^T ...
+        Rz_L += Ra[l] @ thetas[l][:, 1:].T                        #   + R{a(l)} Theta(l)^T
 
     Hv = np.empty(sum(Theta.size for Theta in thetas), dtype=X.dtype)
     RD = theta_views(Hv, layer_sizes)  # R{Delta(l)} written into Hv's blocks
-    delta = None if gauss_newton else out.error(z[-1], Y)
-    Rdelta = _R_h(out, z[-1], Rz[-1])
+    delta = None if gauss_newton else out.error(z_L, Y)
+    Rdelta = _R_h(out, z_L, Rz_L)
     for l in range(n - 1, -1, -1):
         _outer(Rdelta, a[l], out=RD[l])                          # R{delta(l+1)}^T a(l)
         if not gauss_newton and Ra[l] is not None:
             RD[l][:, 1:] += delta.T @ Ra[l]                       # + delta(l+1)^T R{a(l)}
         if l == 0:
             break
-        Theta_w, g_prime = thetas[l][:, 1:], g.gradient(z[l])
+        Theta_w, g_prime = thetas[l][:, 1:], g1[l]
         if gauss_newton:
             Rdelta = (Rdelta @ Theta_w) * g_prime
             continue
@@ -313,11 +343,18 @@ def _R_vectorized(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
         Rdelta = Rdelta @ Theta_w
         Rdelta += delta @ Vs[l][:, 1:]
         Rdelta *= g_prime
-        Rdelta += back * g.second_derivative(z[l]) * Rz[l]
+        Rdelta += back * g2[l] * Rz[l]
         delta = back * g_prime
 
     _regularize(RD, Vs, lam, m)
     return Hv
+
+
+def _first_products(X, Theta, V):
+    """z(2) = a(1) Theta(1)^T and R{z(2)} = a(1) V(1)^T in one product with [Theta(1); V(1)]."""
+    s = Theta.shape[0]
+    both = _affine(X, np.concatenate((Theta, V)))
+    return both[:, :s], both[:, s:]
 
 
 def _affine(a, W):

@@ -71,48 +71,61 @@ METHODS = ("vectorized", "loop")
 
 # --- g, g' and g'' from z -----------------------------------------------------------------------
 #
-# Each activation's derivatives come from one exponential of -|z|, e in (0, 1], and are written
-# so that nothing cancels where a unit saturates: there g' and g'' are tiny but keep the relative
-# accuracy of e itself, where a formula in a = g(z) such as a (1 - a) (1 - 2a) would round to 0.
-# Only 1 - e loses relative accuracy, near z = 0 (u / |z| relative there), where g'' ~ z is small
-# and its error stays below u g'(z) absolutely.
+# Each activation's derivatives are written so that nothing cancels where a unit saturates: there
+# g' and g'' are tiny but keep the relative accuracy of g, where a formula in a = g(z) such as
+# a (1 - a) (1 - 2a) would round to 0. Only the factor 1 - 2 g(z) (sigmoid) loses relative
+# accuracy, near z = 0 (u / |z| relative), where g'' ~ z is small and its error stays below
+# u g'(z) absolutely. The arrays are computed in place: at the sizes of the course's networks a
+# fresh temporary costs more than the arithmetic done in it.
 
 def sigmoid_derivatives(z):
-    """(g, g', g'') of the sigmoid at z, elementwise, from e = e^-|z| in (0, 1]:
+    """(g, g', g'') of the sigmoid at z, elementwise:
 
-        g(z)   = 1 / (1 + e)             (z >= 0),  e / (1 + e)  (z < 0)
-        g'(z)  = e / (1 + e)^2           = g(z) (1 - g(z))
-        g''(z) = -sign(z) g'(z) (1 - e) / (1 + e)  = g'(z) (1 - 2 g(z))
+        g(z)   = 1 / (1 + e^-z)
+        g'(z)  = g(z) g(-z)                 = g(z) (1 - g(z))
+        g''(z) = g'(z) (g(-z) - g(z))       = g'(z) (1 - 2 g(z))
 
-    Accurate to a few ulp relative for |z| >= 0.7 (then 1 - e >= 1/2), saturated units
-    included, and to u g'(z) absolutely nearer 0.
+    g(-z) = 1 - g(z) computed on its own, without the cancellation 1 - g(z) when g(z) ~ 1, so
+    g' and g'' are accurate to a few ulp relative wherever |z| >= 0.7, saturated units included.
     """
     z = np.asarray(z, dtype=np.result_type(z, np.float32))
-    with np.errstate(under="ignore"):
-        e = np.exp(-np.abs(z))
-        r = 1.0 / (1.0 + e)
-        g = np.where(z >= 0, r, e * r)
-        g1 = e * r * r
-        g2 = np.sign(z) * g1 * (e - 1.0) * r
+    with np.errstate(over="ignore", under="ignore"):  # e^z = inf gives the correct g = 0
+        g = np.negative(z)
+        np.exp(g, out=g)
+        g += 1.0
+        np.reciprocal(g, out=g)          # g(z)
+        g2 = np.exp(z)
+        g2 += 1.0
+        np.reciprocal(g2, out=g2)        # g(-z)
+        g1 = g * g2                      # g'(z)
+        g2 -= g
+        g2 *= g1                         # g''(z)
     return g, g1, g2
 
 
 def tanh_derivatives(z):
-    """(g, g', g'') of tanh at z, elementwise, from e = e^-2|z| in (0, 1]:
+    """(g, g', g'') of tanh at z, elementwise, with e = e^-2|z| in (0, 1]:
 
-        g(z)   = tanh(z)                  (NumPy's, accurate near 0 too)
+        g(z)   = tanh(z)
         g'(z)  = sech^2(z) = 4 e / (1 + e)^2  = 1 - g(z)^2
         g''(z) = -2 g(z) g'(z)
 
-    Accurate as the sigmoid's (:func:`sigmoid_derivatives`), for |z| >= 0.35 relatively.
+    sech^2 from e has no cancellation where |tanh(z)| rounds to 1 (1 - g^2 would give 0), so
+    g' and g'' are accurate to a few ulp relative everywhere.
     """
     z = np.asarray(z, dtype=np.result_type(z, np.float32))
     with np.errstate(under="ignore"):
-        e = np.exp(-2.0 * np.abs(z))
-        r = 1.0 / (1.0 + e)
         g = np.tanh(z)
-        g1 = 4.0 * e * r * r
-        g2 = -2.0 * g * g1
+        g1 = np.abs(z)
+        g1 *= -2.0
+        np.exp(g1, out=g1)               # e = e^-2|z|
+        g2 = g1 + 1.0
+        np.reciprocal(g2, out=g2)        # 1 / (1 + e)
+        g1 *= g2
+        g1 *= g2
+        g1 *= 4.0                        # g'(z)
+        np.multiply(g, g1, out=g2)
+        g2 *= -2.0                       # g''(z)
     return g, g1, g2
 
 
@@ -314,13 +327,15 @@ def _R_vectorized(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
     # a[l] holds only the units of a(l), (m, s_l), without the column of ones: each product with
     # a(l) is taken as its bias term plus the product with the units (see _affine and _outer),
     # so no array is copied to prepend ones. Likewise Ra[l] is R{a(l)} without its column of 0.
-    # g1[l] and g2[l] are g'(z(l)) and g''(z(l)), computed with a(l) from one exponential.
+    # g1[l] is g'(z(l)), computed with a(l); the R-backward pass needs g''(z(l)) only in the
+    # product g''(z(l)) .* R{z(l)}, which g2_Rz[l] holds, so that R{z(l)} itself is not kept.
     z_L, Rz_L = _first_products(X, thetas[0], Vs[0])  # z(2) and R{z(2)} = a(1) V(1)^T: R{a(1)} = 0
-    a, Ra, g1, g2, Rz = [X], [None], [None], [None], [None]
+    a, Ra, g1, g2_Rz = [X], [None], [None], [None]
     for l in range(1, n):
         a_l, g1_l, g2_l = g.derivatives(z_L)
-        a.append(a_l), g1.append(g1_l), g2.append(g2_l), Rz.append(Rz_L)
-        Ra.append(g1_l * Rz_L)                                    # R{a(l)} = g'(z(l)) .* R{z(l)}
+        g2_l *= Rz_L                                              # g''(z(l)) .* R{z(l)}
+        Rz_L *= g1_l                                              # R{a(l)} = g'(z(l)) .* R{z(l)}, in place
+        a.append(a_l), g1.append(g1_l), g2_Rz.append(g2_l), Ra.append(Rz_L)
         z_L = _affine(a_l, thetas[l])                             # z(l+1) = a(l) Theta(l)^T
         Rz_L = _affine(a_l, Vs[l])                                # R{z(l+1)} = a(l) V(l)^T ...
         Rz_L += Ra[l] @ thetas[l][:, 1:].T                        #   + R{a(l)} Theta(l)^T
@@ -339,12 +354,12 @@ def _R_vectorized(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
         if gauss_newton:
             Rdelta = (Rdelta @ Theta_w) * g_prime
             continue
-        back = delta @ Theta_w                                    # delta(l+1) Theta(l)[:, 1:]
-        Rdelta = Rdelta @ Theta_w
-        Rdelta += delta @ Vs[l][:, 1:]
+        back, Rdelta = _back_products(delta, Rdelta, Theta_w, Vs[l][:, 1:])
         Rdelta *= g_prime
-        Rdelta += back * g2[l] * Rz[l]
-        delta = back * g_prime
+        g2_Rz[l] *= back
+        Rdelta += g2_Rz[l]                                        # + back .* g''(z(l)) .* R{z(l)}
+        back *= g_prime
+        delta = back                                              # delta(l) = back .* g'(z(l))
 
     _regularize(RD, Vs, lam, m)
     return Hv
@@ -354,6 +369,20 @@ def _first_products(X, Theta, V):
     """z(2) = a(1) Theta(1)^T and R{z(2)} = a(1) V(1)^T in one product with [Theta(1); V(1)]."""
     s = Theta.shape[0]
     both = _affine(X, np.concatenate((Theta, V)))
+    return both[:, :s], both[:, s:]
+
+
+def _back_products(delta, Rdelta, Theta_w, V_w):
+    """delta Theta_w and R{delta} Theta_w + delta V_w, (m, s_l) each, in one product:
+
+        [delta  R{delta}] [[Theta_w  V_w], [0  Theta_w]],
+
+    whose two column blocks they are (one (m, 2 s_l) result instead of three temporaries).
+    """
+    s, K = Theta_w.shape[1], Theta_w.shape[0]
+    W = np.zeros((2 * K, 2 * s), dtype=Theta_w.dtype)
+    W[:K, :s], W[:K, s:], W[K:, s:] = Theta_w, V_w, Theta_w
+    both = np.concatenate((delta, Rdelta), axis=1) @ W
     return both[:, :s], both[:, s:]
 
 

@@ -28,6 +28,7 @@ VECTORIZED = "manual_backprop.hessian:_R_vectorized"
 LOOP = "manual_backprop.hessian:_R_loop"
 REGULARIZE = "manual_backprop.hessian:_regularize"
 OUTPUT = "manual_backprop.hessian:_R_h"
+BACK = "manual_backprop.hessian:_back_products"
 
 
 def in_both_methods(vectorized, loop):
@@ -37,24 +38,26 @@ def in_both_methods(vectorized, loop):
 
 CATALOGUE = (
     Bug("g'' left out of R{delta(l)}", in_both_methods(
-        ("Rdelta += back * g.second_derivative(z[l]) * Rz[l]", "pass"),
+        ("Rdelta += g2_Rz[l]", "pass"),
         ("\n                          + back * g.second_derivative(z[l]) * Rz[l])", ")")),
         note="invisible in ReLU networks, whose g'' is 0"),
-    Bug("R{z} term from Theta's own change, a(l) V(l)^T, dropped", in_both_methods(
-        ("Rz.append(_affine(a[l], Vs[l]))", "Rz.append(np.zeros_like(z[-1]))"),
-        ("Rz.append(thetas[l] @ Ra[l] + Vs[l] @ a[l])", "Rz.append(thetas[l] @ Ra[l])"))),
-    Bug("delta(l+1) V(l) term dropped from R{delta(l)}", in_both_methods(
-        ("Rdelta += delta @ Vs[l][:, 1:]", "pass"),
-        ("(thetas[l].T @ Rdelta + Vs[l].T @ delta)[1:]", "(thetas[l].T @ Rdelta)[1:]"))),
+    Bug("R{z} term from Theta's own change, a(l) V(l)^T, dropped", (
+        Edit(VECTORIZED, "_first_products(X, thetas[0], Vs[0])", "_first_products(X, thetas[0], 0 * Vs[0])"),
+        Edit(VECTORIZED, "Rz_L = _affine(a_l, Vs[l])", "Rz_L = np.zeros_like(z_L)"),
+        Edit(LOOP, "Rz.append(thetas[l] @ Ra[l] + Vs[l] @ a[l])", "Rz.append(thetas[l] @ Ra[l])"))),
+    Bug("delta(l+1) V(l) term dropped from R{delta(l)}", (
+        Edit(BACK, "W[:K, :s], W[:K, s:], W[K:, s:] = Theta_w, V_w, Theta_w", "W[:K, :s], W[K:, s:] = Theta_w, Theta_w"),
+        Edit(LOOP, "(thetas[l].T @ Rdelta + Vs[l].T @ delta)[1:]", "(thetas[l].T @ Rdelta)[1:]"))),
     Bug("delta(l+1)^T R{a(l)} term dropped from R{Delta(l)}", in_both_methods(
         ("RD[l][:, 1:] += delta.T @ Ra[l]", "pass"),
         ("RDelta[l] += np.outer(delta, Ra[l])", "pass"))),
     Bug("wrong row of V(l)^T delta(l+1) dropped (the last, not the bias)", in_both_methods(
-        ("Rdelta += delta @ Vs[l][:, 1:]", "Rdelta += delta @ Vs[l][:, :-1]"),
+        ("back, Rdelta = _back_products(delta, Rdelta, Theta_w, Vs[l][:, 1:])",
+         "back, Rdelta = _back_products(delta, Rdelta, Theta_w, Vs[l][:, :-1])"),
         ("(thetas[l].T @ Rdelta + Vs[l].T @ delta)[1:]",
          "(thetas[l].T @ Rdelta)[1:] + (Vs[l].T @ delta)[:-1]"))),
     Bug("R{a(l)} given 1 in the bias unit (the R of a constant is 0)", in_both_methods(
-        ("Rz[-1] += Ra[l] @ thetas[l][:, 1:].T", "Rz[-1] += Ra[l] @ thetas[l][:, 1:].T + thetas[l][:, 0]"),
+        ("Rz_L += Ra[l] @ thetas[l][:, 1:].T", "Rz_L += Ra[l] @ thetas[l][:, 1:].T + thetas[l][:, 0]"),
         ("Ra.append(np.concatenate((zero, g.gradient(z[l + 1]) * Rz[l + 1])))",
          "Ra.append(np.concatenate((one, g.gradient(z[l + 1]) * Rz[l + 1])))"))),
     Bug("bias columns of V regularised", (
@@ -66,7 +69,7 @@ CATALOGUE = (
         Edit(REGULARIZE, "RD_l[:, 1:] += (lam / m) * V[:, 1:]", "RD_l[:, 1:] += lam * V[:, 1:]"),),
         note="invisible when m = 1 or lambda = 0"),
     Bug("sigmoid output's h'(z) left out of R{delta(L)}", (
-        Edit(OUTPUT, "return _sigmoid_derivative(z_L) * Rz_L", "return Rz_L"),)),
+        Edit(OUTPUT, "return sigmoid_derivatives(z_L)[1] * Rz_L", "return Rz_L"),)),
     Bug("softmax Jacobian taken as diagonal, h .* R{z}", (
         Edit(OUTPUT, "h * (Rz_L - (h * Rz_L).sum(axis=-1, keepdims=True))", "h * Rz_L"),)),
     Bug("Gauss-Newton R{delta(l)} without g'(z(l))", in_both_methods(

@@ -49,3 +49,15 @@ __all__ = [
     "check_nn_gradients",
     "GradientCheckReport",
 ]
+
+# Second order: Hessian-vector products by the R-operator, the Gauss-Newton product, their check.
+from .hessian import gauss_newton_vector_product, hessian_vector_product, make_hessp  # noqa: E402
+from .hessian_check import HessianCheckReport, check_hessian_vector_products  # noqa: E402
+
+__all__ += [
+    "hessian_vector_product",
+    "gauss_newton_vector_product",
+    "make_hessp",
+    "check_hessian_vector_products",
+    "HessianCheckReport",
+]

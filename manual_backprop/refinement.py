@@ -91,11 +91,13 @@ class Refined:
     steps: tuple
     evaluations: int
     kink_seen: bool = False
+    numerical: float | None = None  # the numerical slope that decided (default: the last step's)
+    analytical: float | None = None
 
-    @property
-    def settled_value(self):
-        """The numerical slope at the step that decided (the last step taken)."""
-        return self.steps[-1].central
+    def __post_init__(self):
+        if self.numerical is None:
+            object.__setattr__(self, "numerical", self.steps[-1].central)
+            object.__setattr__(self, "analytical", self.steps[-1].analytical)
 
 
 def refinement_steps(first):
@@ -173,6 +175,11 @@ def refine(line, first_step, rho, allowed):
                            f"rounding {step.rounding:.2g}; no kink (the one-sided asymmetry shrinks with s)",
                            tuple(steps), line.evaluations - start, any(kinks))
     last, before = steps[-1], steps[-2]
+    if any(kinks):
+        decided = _clean_side(line, steps, first_step, rho, allowed)
+        if decided is not None:
+            outcome, evidence, numerical, analytical = decided
+            return Refined(outcome, evidence, tuple(steps), line.evaluations - start, True, numerical, analytical)
     if kinks[-1]:
         sides = (_side(before, rho), _side(last, rho))
         if sides == (None, None):
@@ -187,6 +194,56 @@ def refine(line, first_step, rho, allowed):
     best = min(steps[1:], key=lambda step: step.error - step.rounding)
     return Refined("unsettled", f"the difference does not settle: error {best.error:.2g} at s = {best.s:.0e} "
                    f"against rounding {best.rounding:.2g} there", tuple(steps), line.evaluations - start, any(kinks))
+
+
+def _smooth_in_s(steps, slopes, rho):
+    """One-sided slopes of a smooth side follow g + b s + c s^2 across the steps, to their rounding."""
+    s = np.array([step.s for step in steps])
+    noise = 2 * rho / s
+    design = np.vstack([np.ones_like(s), s, s ** 2]).T / noise[:, None]
+    y = np.asarray(slopes) / noise
+    coefficients = np.linalg.lstsq(design, y, rcond=None)[0]
+    return np.max(np.abs(design @ coefficients - y)) <= threshold("kink_side_fit").rtol
+
+
+def _clean_side(line, steps, first_step, rho, allowed):
+    """A kink on one side: judge the analytical value on the other side, theta's own piece of J.
+
+    On the side without a kink the one-sided slopes follow g -+ (s / 2) J'' + O(s^2) across the
+    steps; on the kink's side they bend like (distance / s) times the jump. When exactly one side is
+    smooth, the analytical value must equal the one-sided derivative there, estimated to second order,
+    (3 J(0) - 4 J(-t) + J(-2t)) / (2t) (mirrored on the right), at t = first_step and t / 2 and
+    extrapolated (Richardson). (outcome, evidence, numerical, analytical), or None when the sides
+    cannot be told apart (both smooth: theta on the kink itself; or neither). 4 more evaluations.
+    """
+    left_smooth = _smooth_in_s(steps, [step.left for step in steps], rho)
+    right_smooth = _smooth_in_s(steps, [step.right for step in steps], rho)
+    if left_smooth == right_smooth:
+        return None
+    sign = -1.0 if left_smooth else 1.0
+    side, other = ("left", "right") if left_smooth else ("right", "left")
+
+    def second_order(t):
+        (J1, p1), (J2, p2) = line.point(sign * t), line.point(sign * 2 * t)
+        return sign * (-3 * line.J0 + 4 * J1 - J2) / (2 * t), sign * (4 * p1 - p2) / (2 * t)
+
+    t = first_step
+    (wide_value, _), (value, analytical) = second_order(t), second_order(t / 2)
+    extrapolated = (4 * value - wide_value) / 3
+    truncation = abs(value - wide_value) / 3
+    rounding = 16 * rho / t
+    tolerance = allowed(analytical, extrapolated)
+    error = abs(extrapolated - analytical)
+    numbers = (f"{side} derivative {extrapolated:.10g} (second order at t = {t:.0e} and {t / 2:.0e}, extrapolated), "
+               f"analytical {analytical:.10g}, error {error:.2g} (allowed {tolerance:.2g}, rounding {rounding:.2g}, "
+               f"truncation {truncation:.2g})")
+    where = f"a kink on the {other} within s = {steps[0].s:.0e} (the one-sided slopes there bend with 1 / s)"
+    if error <= tolerance + rounding + truncation and \
+            rounding + truncation <= threshold("confirming_step").rtol * tolerance:
+        return "agrees", f"{where}; theta's side agrees: {numbers}", extrapolated, analytical
+    if error > tolerance + rounding + truncation:
+        return "wrong", f"{where}; theta's side disagrees: {numbers}", extrapolated, analytical
+    return None
 
 
 def auto_step(line, rho):

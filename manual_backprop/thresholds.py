@@ -79,6 +79,12 @@ THRESHOLDS = {
         "(J(0) - J(-s)) / s, which err by (s / 2) |J''| and 2 rho / s: rtol is a fraction of the "
         "jump |right - left| (above (s / 2) |J''| for s = 1e-8 and jumps beyond 1e-6 |J''|, far below "
         "the jump), atol in units of rho / s"),
+    ("kink_side_fit", _F64): Threshold(
+        4.0, 0.0,
+        "a side of a kink is smooth when its one-sided slopes at steps 1e-4 ... 1e-8 fit "
+        "g + b s + c s^2 to within rtol times their rounding 2 rho / s each (rho is 3 times the "
+        "measured rounding, so a smooth side stays below ~1.5); the kink's side bends by "
+        "(distance / s) times the jump, beyond that for distances above ~1e-13"),
     ("smallest_step", _F64): Threshold(
         0.0, 1e-8,
         "the refinement divides the step by 10 down to 1e-8: below, rounding rho / s ~ 1e-7 |J| "

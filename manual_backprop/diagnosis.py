@@ -47,7 +47,8 @@ def _near(value, target):
     return target is not None and abs(value - target) <= 1e-3 * max(abs(target), 1e-12)
 
 
-def diagnose(block, region, numerical, analytical, weights, *, columns=None, noise=0.0, lam=None, m=None):
+def diagnose(block, region, numerical, analytical, weights, *, columns=None, noise=0.0, lam=None, m=None,
+             bias_column=False):
     """The likely cause of the errors of one block, as a :class:`Diagnosis`.
 
     Parameters
@@ -59,14 +60,21 @@ def diagnose(block, region, numerical, analytical, weights, *, columns=None, noi
     noise : the entries' tolerance (scalar or array of the block's shape): errors below it are rounding
     lam, m : lambda and the number of examples, when known: they turn a ratio or a coefficient into
         a named cause
+    bias_column : the block is a Theta(l): column 0 is the bias, which regularisation leaves out
     """
     N, A, W = (np.atleast_2d(np.asarray(x, dtype=np.float64)) for x in (numerical, analytical, weights))
+    W_reg = W.copy()
+    if bias_column and region != "bias column":
+        W_reg[:, 0] = 0.0
     whole = _whole_block_pattern(N, A, noise)
     if whole:
         return Diagnosis(block, region, *whole)
     if columns is not None:
-        N, A, W = N[:, columns], A[:, columns], W[:, columns]
+        N, A, W, W_reg = N[:, columns], A[:, columns], W[:, columns], W_reg[:, columns]
         noise = noise[:, columns] if np.ndim(noise) == 2 else noise
+        within = _whole_block_pattern(N, A, noise)
+        if within:
+            return Diagnosis(block, region, *within)
     E = A - N
     size = float(np.linalg.norm(E))
     floor = float(np.linalg.norm(np.broadcast_to(noise, E.shape)))
@@ -90,19 +98,40 @@ def diagnose(block, region, numerical, analytical, weights, *, columns=None, noi
             elif m is not None and _near(r, 1 / m):
                 cause = f"divided by m twice: analytical = numerical / m with m = {m}"
             else:
-                cause = f"scaled by a constant: analytical = {r:.6g} x numerical"
-            return Diagnosis(block, region, cause, f"ratio analytical / numerical = {r:.6g}, the same on all "
+                cause = f"scaled by a constant: analytical = {r:.10g} x numerical"
+            return Diagnosis(block, region, cause, f"ratio analytical / numerical = {r:.10g}, the same on all "
                              f"{entries} (residual {np.linalg.norm(A - r * N):.2g} of error {size:.2g})")
-    ww = float(np.vdot(W, W))
+    ww = float(np.vdot(W_reg, W_reg))
     if ww > 0:
-        c = float(np.vdot(E, W)) / ww
-        if explained(np.linalg.norm(E - c * W)):
+        c = float(np.vdot(E, W_reg)) / ww
+        if explained(np.linalg.norm(E - c * W_reg)):
             return Diagnosis(block, region, _regularisation_cause(c, region, lam, m),
                              f"error = {c:.6g} x Theta on all {entries} (residual "
-                             f"{np.linalg.norm(E - c * W):.2g} of error {size:.2g})")
+                             f"{np.linalg.norm(E - c * W_reg):.2g} of error {size:.2g})")
+        # The data term scaled or flipped while the regularisation term stayed: A = r N + c Theta.
+        design = np.vstack([N.ravel(), W_reg.ravel()]).T
+        (r, c), *_ = np.linalg.lstsq(design, A.ravel(), rcond=None)
+        if abs(r - 1) > 1e-6 and explained(np.linalg.norm(design @ (r, c) - A.ravel())):
+            if m is not None and _near(r, m):
+                cause = f"1/m missing on the data term (Delta(l) not divided by m = {m}), the regularisation term apart"
+            elif _near(r, -1):
+                cause = "the sign of the data term is flipped (delta(L) = y - a(L)), the regularisation term apart"
+            elif abs(r - 4) < 0.1:
+                cause = (f"the data term scaled by {r:.4g}, about 1 / g'(0) = 4 for the sigmoid: g'(z) left out of "
+                         "delta(l + 1)?")
+            else:
+                cause = f"the data term scaled by {r:.6g}, the regularisation term apart"
+            return Diagnosis(block, region, cause, f"analytical = {r:.6g} x numerical + {c:.6g} x Theta on all "
+                             f"{entries} (residual {np.linalg.norm(design @ (r, c) - A.ravel()):.2g} of error {size:.2g})")
     share = E ** 2 / max(size ** 2, np.finfo(float).tiny)
     i, j = np.unravel_index(int(np.argmax(share)), E.shape)
     column_name = lambda j: (f"column {columns[j] if columns is not None else j}")  # noqa: E731
+    top = np.argsort(-share, axis=None, kind="stable")[:2]
+    if E.size > 2 and share.ravel()[top].sum() >= 1 - fit:
+        (i1, j1), (i2, j2) = (np.unravel_index(int(k), E.shape) for k in top)
+        if abs(A[i1, j1] - N[i2, j2]) + abs(A[i2, j2] - N[i1, j1]) <= fit * size + floor:
+            return Diagnosis(block, region, f"two entries exchanged: row {i1}, {column_name(j1)} and row {i2}, "
+                             f"{column_name(j2)}", f"each analytical value is the other's numerical one, error {size:.2g}")
     if E.size > 1 and share[i, j] >= 1 - fit:
         return Diagnosis(block, region, f"one entry is wrong: row {i}, {column_name(j)}",
                          f"{100 * share[i, j]:.4g} % of the error's square norm there, error {E[i, j]:.3g}")

@@ -553,8 +553,8 @@ class _Check:
         if wrong:
             more = sum(1 for s in status if s == "disagrees")
             others = f" (and {more} more disagreeing, not refined)" if more else ""
-            return "failed", (f"{len(wrong)} {'entry' if self.method != 'directional' else 'direction'}"
-                              f"{'s' if len(wrong) > 1 else ''} wrong{others}, e.g. {names(wrong[0])}: "
+            what = ("entry", "entries") if self.method != "directional" else ("direction", "directions")
+            return "failed", (f"{len(wrong)} {what[len(wrong) > 1]} wrong{others}, e.g. {names(wrong[0])}: "
                               f"{evidence[wrong[0]]}")
         undecided = [i for i in range(len(status)) if status[i] in ("kink", "unsettled")]
         if undecided:
@@ -652,7 +652,8 @@ class _Check:
             region = failing[0].region if len(failing) == 1 else "all entries"
             idx = block.indices
             diagnoses.append(diagnose(block.name, region, numerical[idx], analytical[idx], layout.theta[idx],
-                                      columns=columns, noise=allowed[idx], lam=self.opts.lam, m=self.opts.m))
+                                      columns=columns, noise=allowed[idx], lam=self.opts.lam, m=self.opts.m,
+                                      bias_column=block.bias_column))
         return tuple(parts), tuple(diagnoses)
 
     def _bisect(self, U, numerical, analytical, status, parts):

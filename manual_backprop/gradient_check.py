@@ -554,8 +554,9 @@ class _Check:
             more = sum(1 for s in status if s == "disagrees")
             others = f" (and {more} more disagreeing, not refined)" if more else ""
             what = ("entry", "entries") if self.method != "directional" else ("direction", "directions")
-            return "failed", (f"{len(wrong)} {what[len(wrong) > 1]} wrong{others}, e.g. {names(wrong[0])}: "
-                              f"{evidence[wrong[0]]}")
+            listed = "; ".join(names(i) for i in wrong[:3]) + ("; ..." if len(wrong) > 3 else "")
+            return "failed", (f"{len(wrong)} {what[len(wrong) > 1]} wrong{others} (each disagrees at every "
+                              f"step, or matches neither side of a kink): {listed}")
         undecided = [i for i in range(len(status)) if status[i] in ("kink", "unsettled")]
         if undecided:
             return "cannot tell", (f"{len(undecided)} undecided, e.g. {names(undecided[0])}: "

@@ -66,7 +66,9 @@ def test_a_float32_gradient_with_one_entry_one_percent_off_fails_against_a_float
 
 @pytest.mark.parametrize("method", METHODS)
 def test_right_relu_gradients_near_kinks_are_never_called_wrong(method):
-    counts = kinks.run(int(os.environ.get("KINK_TRIALS", "40")), seed=1, methods=(method,))[method]
+    # 40 trials per method here; 1,000 in the thorough profile (HYPOTHESIS_PROFILE=thorough)
+    trials = 1000 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 40
+    counts = kinks.run(trials, seed=1, methods=(method,))[method]
     assert counts["failed"] == 0, counts
 
 

@@ -445,42 +445,38 @@ class _Check:
     # --- the first pass, per coordinate or per direction
 
     def _coordinate_rows(self):
+        """(numerical, analytical, bounds, lines, first steps, None), one row per coordinate."""
         theta, P, eps = self.layout.theta, self.layout.theta.size, self.opts.eps
-        bounds = None
+        steps, bounds = np.full(P, 1e-4 if eps == "auto" else eps), None
         if self.method == "complex":
-            numerical = complex_step_gradient(self.J, theta, self.opts.h)
-            analytical = self.grad.copy()
+            numerical, analytical = complex_step_gradient(self.J, theta, self.opts.h), self.grad.copy()
             self._confirm_complex_step(numerical)
         elif eps == "auto":
-            numerical, analytical, bounds, steps = np.empty(P), np.empty(P), np.empty(P), np.empty(P)
+            numerical, analytical, bounds = np.empty(P), np.empty(P), np.empty(P)
             for k in range(P):
                 steps[k], bounds[k], numerical[k], analytical[k] = auto_step(self._line(k), self.rho)
         else:
             numerical, analytical = compute_numerical_gradient(self.J, theta, eps), self.grad.copy()
-        lines = list(range(P))
-        first = {k: (steps[k] if eps == "auto" else eps) for k in lines} if self.method != "complex" else \
-            {k: (1e-4 if eps == "auto" else eps) for k in lines}
-        return numerical, analytical, bounds, lines, first, None
+        return numerical, analytical, bounds, list(range(P)), steps, None
 
     def _directional_rows(self):
-        P = self.layout.theta.size
+        """(numerical, analytical, bounds, lines, first steps, U), one row per direction u (rows of U)."""
+        P, eps = self.layout.theta.size, self.opts.eps
         U = [random_unit_directions(P, self.opts.n_directions, self.rng)] if self.opts.n_directions else []
-        U += [random_unit_directions(P, 1, self.rng, support=part.indices) for part in self.layout.parts]
-        U = np.vstack(U)
-        n = len(U)
-        if self.opts.eps == "auto":
-            numerical, analytical, bounds, steps = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+        U = np.vstack(U + [random_unit_directions(P, 1, self.rng, support=part.indices)
+                           for part in self.layout.parts])
+        steps, bounds = np.full(len(U), 1e-4 if eps == "auto" else eps), None
+        if eps == "auto":
+            numerical, analytical, bounds = np.empty(len(U)), np.empty(len(U)), np.empty(len(U))
             for i, u in enumerate(U):
                 steps[i], bounds[i], numerical[i], analytical[i] = auto_step(self._line(u), self.rho)
-            first = dict(enumerate(steps))
         else:
-            numerical = np.array([directional_difference(self.J, self.layout.theta, u, self.opts.eps) for u in U])
-            analytical, bounds, first = U @ self.grad, None, {i: self.opts.eps for i in range(n)}
-        return numerical, analytical, bounds, list(U), first, U
+            numerical = np.array([directional_difference(self.J, self.layout.theta, u, eps) for u in U])
+            analytical = U @ self.grad
+        return numerical, analytical, bounds, list(U), steps, U
 
     def _line(self, v):
-        line = Line(self.J, self.layout.theta, v, self.grad, self.J0)
-        return line
+        return Line(self.J, self.layout.theta, v, self.grad, self.J0)
 
     def _confirm_complex_step(self, numerical):
         """Real differences along one random direction must confirm the complex-step gradient."""

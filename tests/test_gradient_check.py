@@ -219,7 +219,6 @@ def test_the_diagnosis_of_the_catalogue_runs_as_a_script():
 
 
 def test_the_plot_writes_one_png_with_a_heat_map_per_weight_matrix(tmp_path):
-    pytest.importorskip("matplotlib")
     report = check(one_entry_off)
     path = report.plot(tmp_path / "errors.png")
     assert Path(path).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

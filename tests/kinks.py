@@ -6,6 +6,7 @@ coordinates that move it. The gradient is the library's backprop, which is right
 JAX in tests/test_autodiff.py): every verdict must be "passed" or "cannot tell", never "failed".
 
     python -m tests.kinks 1000          # 1000 trials per method; prints the counts of each verdict
+    python -m tests.kinks 1000 --wrong  # the same with one entry near the kink made wrong: never "passed"
 """
 
 from __future__ import annotations
@@ -61,10 +62,22 @@ def relu_near_kink(rng, distance, layer_sizes=(3, 4, 2), m=4, lam=1.0):
     return theta_vec, layer_sizes, X, y, lam, (i, j)
 
 
-def trial(rng, distance, method):
-    """One check of a right ReLU gradient near a kink: the report."""
-    theta_vec, layer_sizes, X, y, lam, _ = relu_near_kink(rng, distance)
-    cost_fn = lambda t: mb.nn_cost_function(t, layer_sizes, X, y, lam, activation="relu")  # noqa: E731
+def trial(rng, distance, method, wrong=False):
+    """One check of a ReLU gradient near a kink: the report.
+
+    With ``wrong``, one entry that moves the unit near its kink (its bias or one of its weights)
+    is made wrong by 1e-5 to 1e-2 relative (log-uniform; relative to max(|entry|, 1e-3)).
+    """
+    theta_vec, layer_sizes, X, y, lam, (_, unit) = relu_near_kink(rng, distance)
+    k = unit + layer_sizes[1] * int(rng.integers(layer_sizes[0] + 1))  # Theta(1)[unit, column], column-major
+    size = 10.0 ** rng.uniform(-5, -2)
+
+    def cost_fn(t):
+        J, grad = mb.nn_cost_function(t, layer_sizes, X, y, lam, activation="relu")
+        if wrong:
+            grad[k] += size * max(abs(grad[k]), 1e-3)
+        return J, grad
+
     if method == "complex":
         cost = complex_safe_relu_cost(layer_sizes, X, y, lam)
     else:
@@ -73,7 +86,7 @@ def trial(rng, distance, method):
                               rng=np.random.default_rng(rng.integers(2 ** 32)))
 
 
-def run(n, seed=0, methods=METHODS):
+def run(n, seed=0, methods=METHODS, wrong=False):
     """{method: Counter of verdicts} over n trials each, distances log-uniform in [1e-9, 1e-3]."""
     counts = {}
     for method in methods:
@@ -81,10 +94,11 @@ def run(n, seed=0, methods=METHODS):
         counts[method] = Counter()
         for _ in range(n):
             distance = 10.0 ** rng.uniform(-9, -3)
-            report = trial(rng, distance, method)
+            report = trial(rng, distance, method, wrong)
             counts[method][report.verdict] += 1
-            if report.verdict == "failed":
-                print(f"FAILED on a right gradient ({method}, distance {distance:.3g}):\n{report}", file=sys.stderr)
+            if report.verdict == ("passed" if wrong else "failed"):
+                print(f"{report.verdict} on a {'wrong' if wrong else 'right'} gradient ({method}, distance "
+                      f"{distance:.3g}):\n{report}", file=sys.stderr)
     return counts
 
 
@@ -92,12 +106,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tests.kinks", description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, nargs="?", default=1000, help="trials per method (default 1000)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--wrong", action="store_true",
+                        help="make one entry of the unit near its kink wrong by 1e-5 to 1e-2 relative")
     args = parser.parse_args(argv)
-    counts = run(args.n, args.seed)
+    counts = run(args.n, args.seed, wrong=args.wrong)
     for method, c in counts.items():
-        print(f"{method:>12}: {args.n} trials, passed {c['passed']}, cannot tell {c['cannot tell']}, "
-              f"failed {c['failed']}")
-    return 1 if any(c["failed"] for c in counts.values()) else 0
+        print(f"{method:>12}: {args.n} trials of a {'wrong' if args.wrong else 'right'} gradient, passed "
+              f"{c['passed']}, cannot tell {c['cannot tell']}, failed {c['failed']}")
+    return 1 if any(c["passed" if args.wrong else "failed"] for c in counts.values()) else 0
 
 
 if __name__ == "__main__":

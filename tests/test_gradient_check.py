@@ -72,6 +72,13 @@ def test_right_relu_gradients_near_kinks_are_never_called_wrong(method):
     assert counts["failed"] == 0, counts
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_wrong_relu_gradients_near_kinks_are_never_passed(method):
+    trials = 1000 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 40
+    counts = kinks.run(trials, seed=2, methods=(method,), wrong=True)[method]
+    assert counts["passed"] == 0, counts
+
+
 def test_a_right_relu_gradient_with_a_kink_at_theta_is_cannot_tell_with_the_kink_as_reason():
     theta_vec, layer_sizes, X, y, lam, (i, j) = kinks.relu_near_kink(np.random.default_rng(3), 0.0)
     report = mb.check_gradients(lambda t: mb.nn_cost_function(t, layer_sizes, X, y, lam, activation="relu"),

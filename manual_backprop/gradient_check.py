@@ -315,14 +315,17 @@ class GradientCheckReport:
             for (row, column), k in np.ndenumerate(indices):
                 if int(k) in wrong:
                     axis.add_patch(plt.Rectangle((column - 0.5, row - 0.5), 1, 1, fill=False, color="red", lw=2))
+            axis.set_xticks(range(indices.shape[1]))
+            axis.set_yticks(range(indices.shape[0]))
             if bias:
                 axis.axvline(0.5, color="white", lw=2)
-                axis.text(0, -0.7, "bias", ha="center", va="bottom", fontsize=8)
+                axis.set_xticklabels(["bias"] + [str(c) for c in range(1, indices.shape[1])])
             axis.set_title(f"{name}: log10 |error|")
             axis.set_xlabel("column")
             axis.set_ylabel("row")
             figure.colorbar(image, ax=axis)
-        figure.suptitle(f"{self.verdict.upper()}: {self.reason}"[:120], fontsize=9)
+        figure.suptitle(f"{self.verdict.upper()} ({self.method}): relative difference {self.relative_difference:.3g}, "
+                        f"wrong entries outlined", fontsize=9)
         figure.tight_layout()
         figure.savefig(path, dpi=100)
         plt.close(figure)

@@ -49,7 +49,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from ._arguments import as_array, as_network_arguments, overflow_is_an_error, theta_views
-from .activations import relu
+from .activations import relu, sigmoid
 
 __all__ = [
     "hessian_vector_product",
@@ -188,7 +188,11 @@ def _R_h(out, z_L, Rz_L):
     Jacobian diag(h) - h h^T of each row times R{z}: h .* (R{z} - sum_k h_k R{z}_k).
     """
     if out.name == "sigmoid":
-        return sigmoid_derivatives(z_L)[1] * Rz_L
+        with np.errstate(under="ignore"):
+            h_slope = sigmoid(z_L)
+            h_slope *= sigmoid(-z_L)  # h (1 - h) = g(z) g(-z), without the cancellation 1 - h
+        h_slope *= Rz_L
+        return h_slope
     with np.errstate(under="ignore"):
         h = out.h(z_L)
         return h * (Rz_L - (h * Rz_L).sum(axis=-1, keepdims=True))
@@ -329,16 +333,15 @@ def _R_vectorized(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
     # so no array is copied to prepend ones. Likewise Ra[l] is R{a(l)} without its column of 0.
     # g1[l] is g'(z(l)), computed with a(l); the R-backward pass needs g''(z(l)) only in the
     # product g''(z(l)) .* R{z(l)}, which g2_Rz[l] holds, so that R{z(l)} itself is not kept.
-    z_L, Rz_L = _first_products(X, thetas[0], Vs[0])  # z(2) and R{z(2)} = a(1) V(1)^T: R{a(1)} = 0
+    z_L, Rz_L = _products(X, thetas[0], Vs[0])  # z(2) and R{z(2)} = a(1) V(1)^T: R{a(1)} = 0
     a, Ra, g1, g2_Rz = [X], [None], [None], [None]
     for l in range(1, n):
         a_l, g1_l, g2_l = g.derivatives(z_L)
         g2_l *= Rz_L                                              # g''(z(l)) .* R{z(l)}
         Rz_L *= g1_l                                              # R{a(l)} = g'(z(l)) .* R{z(l)}, in place
         a.append(a_l), g1.append(g1_l), g2_Rz.append(g2_l), Ra.append(Rz_L)
-        z_L = _affine(a_l, thetas[l])                             # z(l+1) = a(l) Theta(l)^T
-        Rz_L = _affine(a_l, Vs[l])                                # R{z(l+1)} = a(l) V(l)^T ...
-        Rz_L += Ra[l] @ thetas[l][:, 1:].T                        #   + R{a(l)} Theta(l)^T
+        z_L, Rz_L = _products(a_l, thetas[l], Vs[l])              # z(l+1) = a(l) Theta(l)^T, a(l) V(l)^T
+        Rz_L += Ra[l] @ thetas[l][:, 1:].T                        # R{z(l+1)} = ... + R{a(l)} Theta(l)^T
 
     Hv = np.empty(sum(Theta.size for Theta in thetas), dtype=X.dtype)
     RD = theta_views(Hv, layer_sizes)  # R{Delta(l)} written into Hv's blocks
@@ -365,25 +368,23 @@ def _R_vectorized(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
     return Hv
 
 
-def _first_products(X, Theta, V):
-    """z(2) = a(1) Theta(1)^T and R{z(2)} = a(1) V(1)^T in one product with [Theta(1); V(1)]."""
+def _products(a, Theta, V):
+    """a(l) Theta(l)^T and a(l) V(l)^T, (m, s_{l+1}) each, in one product with [Theta(l); V(l)]."""
     s = Theta.shape[0]
-    both = _affine(X, np.concatenate((Theta, V)))
+    both = _affine(a, np.concatenate((Theta, V)))
     return both[:, :s], both[:, s:]
 
 
 def _back_products(delta, Rdelta, Theta_w, V_w):
-    """delta Theta_w and R{delta} Theta_w + delta V_w, (m, s_l) each, in one product:
+    """delta Theta_w and R{delta} Theta_w + delta V_w, (m, s_l) each.
 
-        [delta  R{delta}] [[Theta_w  V_w], [0  Theta_w]],
-
-    whose two column blocks they are (one (m, 2 s_l) result instead of three temporaries).
+    The two products with delta are one, delta [Theta_w  V_w], whose column blocks they are.
     """
-    s, K = Theta_w.shape[1], Theta_w.shape[0]
-    W = np.zeros((2 * K, 2 * s), dtype=Theta_w.dtype)
-    W[:K, :s], W[:K, s:], W[K:, s:] = Theta_w, V_w, Theta_w
-    both = np.concatenate((delta, Rdelta), axis=1) @ W
-    return both[:, :s], both[:, s:]
+    s = Theta_w.shape[1]
+    both = delta @ np.concatenate((Theta_w, V_w), axis=1)
+    back, Rdelta_next = both[:, :s], both[:, s:]
+    Rdelta_next += Rdelta @ Theta_w
+    return back, Rdelta_next
 
 
 def _affine(a, W):
@@ -396,4 +397,4 @@ def _affine(a, W):
 def _outer(delta, a, out):
     """delta^T [1 a] into ``out`` (s_{l+1}, s_l + 1): column 0 is the sum of delta over examples."""
     out[:, 0] = delta.sum(axis=0)
-    np.matmul(delta.T, a, out=out[:, 1:])
+    out[:, 1:] = delta.T @ a  # into a new array first: BLAS is twice as fast there as into a view

@@ -29,6 +29,7 @@ LOOP = "manual_backprop.hessian:_R_loop"
 REGULARIZE = "manual_backprop.hessian:_regularize"
 OUTPUT = "manual_backprop.hessian:_R_h"
 BACK = "manual_backprop.hessian:_back_products"
+PRODUCTS = "manual_backprop.hessian:_products"
 
 
 def in_both_methods(vectorized, loop):
@@ -42,11 +43,10 @@ CATALOGUE = (
         ("\n                          + back * g.second_derivative(z[l]) * Rz[l])", ")")),
         note="invisible in ReLU networks, whose g'' is 0"),
     Bug("R{z} term from Theta's own change, a(l) V(l)^T, dropped", (
-        Edit(VECTORIZED, "_first_products(X, thetas[0], Vs[0])", "_first_products(X, thetas[0], 0 * Vs[0])"),
-        Edit(VECTORIZED, "Rz_L = _affine(a_l, Vs[l])", "Rz_L = np.zeros_like(z_L)"),
+        Edit(PRODUCTS, "both[:, s:]", "0 * both[:, s:]"),
         Edit(LOOP, "Rz.append(thetas[l] @ Ra[l] + Vs[l] @ a[l])", "Rz.append(thetas[l] @ Ra[l])"))),
     Bug("delta(l+1) V(l) term dropped from R{delta(l)}", (
-        Edit(BACK, "W[:K, :s], W[:K, s:], W[K:, s:] = Theta_w, V_w, Theta_w", "W[:K, :s], W[K:, s:] = Theta_w, Theta_w"),
+        Edit(BACK, "np.concatenate((Theta_w, V_w), axis=1)", "np.concatenate((Theta_w, 0 * V_w), axis=1)"),
         Edit(LOOP, "(thetas[l].T @ Rdelta + Vs[l].T @ delta)[1:]", "(thetas[l].T @ Rdelta)[1:]"))),
     Bug("delta(l+1)^T R{a(l)} term dropped from R{Delta(l)}", in_both_methods(
         ("RD[l][:, 1:] += delta.T @ Ra[l]", "pass"),
@@ -69,7 +69,7 @@ CATALOGUE = (
         Edit(REGULARIZE, "RD_l[:, 1:] += (lam / m) * V[:, 1:]", "RD_l[:, 1:] += lam * V[:, 1:]"),),
         note="invisible when m = 1 or lambda = 0"),
     Bug("sigmoid output's h'(z) left out of R{delta(L)}", (
-        Edit(OUTPUT, "return sigmoid_derivatives(z_L)[1] * Rz_L", "return Rz_L"),)),
+        Edit(OUTPUT, "h_slope *= Rz_L\n        return h_slope", "return Rz_L"),)),
     Bug("softmax Jacobian taken as diagonal, h .* R{z}", (
         Edit(OUTPUT, "h * (Rz_L - (h * Rz_L).sum(axis=-1, keepdims=True))", "h * Rz_L"),)),
     Bug("Gauss-Newton R{delta(l)} without g'(z(l))", in_both_methods(

@@ -324,3 +324,20 @@ def test_every_activation_has_g_second_beside_g_and_g_prime(activation):
     z = np.linspace(-3, 3, 13)
     assert g.name == activation
     assert all(np.array_equal(f(z), d) for f, d in zip((g.g, g.gradient, g.second_derivative), g.derivatives(z)))
+
+
+@pytest.mark.parametrize("method", ["Newton-CG", "trust-ncg", "trust-krylov"])
+def test_scipys_newton_type_methods_converge_with_make_hessp_on_a_small_network(method):
+    from scipy.optimize import minimize
+
+    from manual_backprop import nn_cost_function
+
+    net = networks_example()
+
+    def cost_function(theta_vec):
+        return nn_cost_function(theta_vec, *net.args[1:], **net.kwargs)
+
+    result = minimize(cost_function, net.theta_vec, jac=True, method=method,
+                      hessp=make_hessp(net.layer_sizes, net.X, net.y, net.lam, **net.kwargs))
+    assert result.success, result.message
+    assert result.fun < cost_function(net.theta_vec)[0]

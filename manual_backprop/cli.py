@@ -118,7 +118,7 @@ def _progress_bar(total, enabled):
 
     bar = tqdm(total=total, desc="training", unit="it", file=sys.stderr, disable=not enabled, dynamic_ncols=True,
                mininterval=0.1 if sys.stderr.isatty() else 1.0,
-               bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} {postfix} "
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}{postfix} "
                           "[{elapsed}<{remaining}, {rate_fmt}]")
 
     def callback(iteration, J):
@@ -147,7 +147,8 @@ def train(args):
                         train_network)
     from .unrolling import reshape
 
-    import tqdm  # noqa: F401  (part of the train extra: missing, it is named before any work)
+    import threadpoolctl  # noqa: F401  (the rest of the train extra: a missing one is named before any work)
+    import tqdm  # noqa: F401
 
     started = time.perf_counter()
     say = (lambda *a: None) if args.json or args.quiet else print
@@ -341,9 +342,10 @@ def main(argv=None):
         print(error, file=sys.stderr)
         return error.status
     except ModuleNotFoundError as error:
-        if (error.name or "").split(".")[0] not in TRAIN_EXTRA:
+        missing = (error.name or "").split(".")[0]
+        if missing not in TRAIN_EXTRA:
             raise
-        print(f"{PROG}: this command needs the train extra ({error.name} is missing): "
+        print(f"{PROG}: this command needs the train extra ({missing} is missing): "
               f'pip install "manual-backprop[train]"', file=sys.stderr)
         return EXIT_DATA
     except KeyboardInterrupt:

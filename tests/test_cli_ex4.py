@@ -12,23 +12,15 @@ from scipy.io import savemat
 
 from manual_backprop import nn_cost
 from manual_backprop.data import load_course_weights
-from reference.tolerances import tolerance
-from tests.test_plots import png_size
 from manual_backprop.plots import HIDDEN_UNITS_PIXELS
+from reference.tolerances import tolerance
+from tests.test_data import course_weights_file
+from tests.test_plots import png_size
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ["Loading the data", "Loading the parameters", "Compute cost (feed-forward)", "Implement regularisation",
             "Sigmoid gradient", "Initialising parameters", "Implement backpropagation", "Implement regularisation",
             "Training the network", "Visualising the hidden layer", "Prediction accuracy"]
-
-
-def course_weights_file():
-    """The course's ex4weights.mat in shared/data beside the project or a folder above it, or None."""
-    for folder in ROOT.parents:
-        candidate = folder / "shared" / "data" / "ex4weights.mat"
-        if candidate.exists():
-            return candidate
-    return None
 
 
 COURSE_WEIGHTS = course_weights_file()

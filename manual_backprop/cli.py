@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shutil
 import sys
 import time
 
@@ -116,7 +117,10 @@ def _progress_bar(total, enabled):
     """
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc="training", unit="it", file=sys.stderr, disable=not enabled, dynamic_ncols=True,
+    # The terminal's size, or 100 x 24 where it reports none (a pipe, a terminal of size 0 x 0, in
+    # which tqdm would draw nothing).
+    width, height = shutil.get_terminal_size((100, 24))
+    bar = tqdm(total=total, desc="training", unit="it", file=sys.stderr, disable=not enabled, ncols=width, nrows=height,
                mininterval=0.1 if sys.stderr.isatty() else 1.0,
                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}{postfix} "
                           "[{elapsed}<{remaining}, {rate_fmt}]")

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -123,3 +124,25 @@ def test_train_runs_with_every_loaded_blas_limited_to_the_threads_asked_for(tmp_
     libraries = {path for snapshot in report["seen"] for path, _ in snapshot}
     assert any("scipy" in path and "numpy" not in path for path in libraries)  # SciPy's BLAS was seen, and
     assert all(threads == 1 for snapshot in report["seen"] for _, threads in snapshot)  # every BLAS had 1 thread
+
+
+def test_on_a_terminal_the_progress_bar_is_redrawn_in_place_without_being_asked(tmp_path):
+    pty = pytest.importorskip("pty", reason="pseudo-terminals are POSIX-only")
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "manual_backprop", "train", *SMALL, "--no-baseline",
+                                "--out", str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, stderr=terminal)
+    os.close(terminal)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    process.communicate(timeout=120)
+    os.close(controller)
+    states = [s for s in drawn.decode().split("\r") if s.startswith("training:")]
+    assert process.returncode == 0 and len(states) >= 2  # one line, drawn again in place
+    assert "15/15, J = " in states[-1]

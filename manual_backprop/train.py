@@ -41,7 +41,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from ._arguments import as_array, as_count, as_layer_sizes, n_params
-from .backprop import nn_cost_function
+from .backprop import nn_cost, nn_cost_function
 from .gradient_check import check_gradients, debug_network
 from .initialization import random_theta_vec
 from .predict import predict
@@ -338,8 +338,11 @@ def check_small_network(hidden_layers=1, *, activation="sigmoid", output="sigmoi
     def cost_function(theta):
         return nn_cost_function(theta, layer_sizes, X, y, lam, activation=activation, output=output)
 
-    report = check_gradients(cost_function, theta_vec, layer_sizes, method=method,
-                             cost=lambda theta: cost_function(theta)[0], rng=np.random.default_rng(0))
+    def cost(theta):  # J alone (complex-safe, for the complex step), without backprop
+        return nn_cost(theta, layer_sizes, X, y, lam, activation=activation, output=output)
+
+    report = check_gradients(cost_function, theta_vec, layer_sizes, method=method, cost=cost,
+                             rng=np.random.default_rng(0))
     return layer_sizes, report
 
 

@@ -117,9 +117,10 @@ def main(argv=None):
     train_sizes = (n, args.hidden, K)
     initial_thetas = [mb.random_initialize_weights(s_in, s_out, rng=rng)
                       for s_in, s_out in zip(train_sizes[:-1], train_sizes[1:])]
-    print(f"random_initialize_weights: " + ", ".join(
-        f"Theta{l} {Theta.shape} in [-{np.sqrt(6) / np.sqrt(Theta.shape[0] + Theta.shape[1] - 1):.4f}, "
-        f"{np.sqrt(6) / np.sqrt(Theta.shape[0] + Theta.shape[1] - 1):.4f}]" for l, Theta in enumerate(initial_thetas, 1)))
+    for l, Theta in enumerate(initial_thetas, start=1):
+        epsilon_init = np.sqrt(6) / np.sqrt(train_sizes[l - 1] + train_sizes[l])  # the course's rule
+        print(f"random_initialize_weights: Theta{l} {Theta.shape}, uniform in [-{epsilon_init:.4f}, "
+              f"{epsilon_init:.4f}], drawn in [{Theta.min():.4f}, {Theta.max():.4f}]")
 
     section(7, "Implement backpropagation: checking the gradient (lambda = 0)")
     report = mb.check_nn_gradients(0.0)

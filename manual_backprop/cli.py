@@ -187,16 +187,19 @@ def train(args):
     sys.stdout.flush()
     show = not args.quiet and (args.progress if args.progress is not None else sys.stderr.isatty())
     callback, bar = _progress_bar(args.max_iter, show)
-    theta_vec = initial_weights(layer_sizes, args.init, rng=np.random.default_rng(args.seed))
     start = time.perf_counter()
     with bar:
         try:
+            theta_vec = initial_weights(layer_sizes, args.init, rng=np.random.default_rng(args.seed))
             result = train_network(layer_sizes, digits.X_train, digits.y_train, args.lam, theta_vec=theta_vec,
                                    activation=args.activation, output=args.output, optimizer=args.optimizer,
                                    max_iter=args.max_iter, learning_rate=args.learning_rate, callback=callback,
                                    blas_threads=args.blas_threads)
         except FloatingPointError as error:
             raise CommandError(f"{PROG} train: training stopped: {error}", EXIT_DATA) from None
+        except MemoryError:
+            raise CommandError(f"{PROG} train: not enough memory to train the network {_network_name(layer_sizes)}",
+                               EXIT_DATA) from None
     seconds = time.perf_counter() - start
     say(f"stopped after {result.n_iterations} iterations ({result.message}): J = {result.cost_history[-1]:.6f}, "
         f"{seconds:.2f} s")
@@ -295,7 +298,7 @@ def _train_parser(commands):
     p.add_argument("--learning-rate", type=_number(0, low_open=True), default=1.0,
                    help="alpha for gradient descent (default 1)")
     p.add_argument("--init", choices=list(INITIALIZATIONS), default="random",
-                   help="initial weights: " + "; ".join(f"{k}: {v}" for k, v in INITIALIZATIONS.items()).replace("%", "%%"))
+                   help="initial weights: " + "; ".join(f"{k}: {v}" for k, v in INITIALIZATIONS.items()))
     p.add_argument("--activation", choices=sorted(ACTIVATIONS), default="sigmoid", help="hidden units (default sigmoid)")
     p.add_argument("--output", choices=sorted(OUTPUTS), default="sigmoid", help="output layer (default sigmoid)")
     p.add_argument("--seed", type=_integer(0), default=0,

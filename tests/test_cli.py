@@ -136,9 +136,8 @@ def test_a_bad_input_gives_one_line_naming_it_and_an_exit_status(capsys, cases, 
     assert "_integer" not in err and "_number" not in err and "invalid parse value" not in err
 
 
-@pytest.mark.parametrize("name", ["--data a folder", "sparse X", "--out read-only"])
-def test_the_installed_entry_point_prints_the_same_single_line(cases, name):
-    argv, status, message = cases[name]
+def test_the_module_entry_point_prints_the_same_single_line(cases):
+    argv, status, message = cases["sparse X"]
     result = subprocess.run([sys.executable, "-m", "manual_backprop", *argv], capture_output=True, text=True,
                             cwd=ROOT, timeout=120)
     assert result.returncode == status and result.stdout == ""
@@ -167,15 +166,13 @@ def test_ctrl_c_during_training_prints_one_line_and_exits_130(tmp_path):
     assert err == "manual-backprop: interrupted\n"
 
 
-@pytest.mark.parametrize("module", ["threadpoolctl", "tqdm", "matplotlib"])
-def test_a_missing_train_extra_is_named_with_the_command_that_installs_it(tmp_path, module):
-    script = (f"import sys; sys.modules[{module!r}] = None\n"
-              "from manual_backprop.cli import main\n"
-              f"raise SystemExit(main(['train', '--out', {str(tmp_path)!r}]))")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert result.returncode == EXIT_DATA and result.stdout == ""
-    assert result.stderr == (f"manual-backprop: this command needs the train extra ({module} is missing): "
-                             'pip install "manual-backprop[train]"\n')
+@pytest.mark.parametrize("module", ["threadpoolctl", "tqdm"])
+def test_a_missing_train_extra_is_named_with_the_command_that_installs_it(capsys, monkeypatch, tmp_path, module):
+    monkeypatch.setitem(sys.modules, module, None)  # as if it were not installed: importing it fails
+    assert main(["train", "--out", str(tmp_path)]) == EXIT_DATA
+    out, err = capsys.readouterr()
+    assert out == "" and err == (f"manual-backprop: this command needs the train extra ({module} is missing): "
+                                 'pip install "manual-backprop[train]"\n')
 
 
 def test_version_prints_the_package_version(capsys):

@@ -1,6 +1,8 @@
 """examples/ex4.py, the course's ex4.m section by section: on the digits, on .mat files, and with the
 course's own trained weights where they lie beside the project."""
 
+import importlib.util
+from collections import namedtuple
 import re
 import subprocess
 import sys
@@ -26,10 +28,24 @@ SECTIONS = ["Loading the data", "Loading the parameters", "Compute cost (feed-fo
 COURSE_WEIGHTS = course_weights_file()
 
 
-def ex4(*argv):
-    result = subprocess.run([sys.executable, "examples/ex4.py", *argv], capture_output=True, text=True, cwd=ROOT,
-                            timeout=300)
-    return result
+def load_ex4():
+    spec = importlib.util.spec_from_file_location("ex4", ROOT / "examples" / "ex4.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+EX4 = load_ex4()
+
+
+Run = namedtuple("Run", "returncode stdout stderr")
+
+
+def ex4(capsys, *argv):
+    """examples/ex4.py's main(argv) in this process: returncode, stdout, stderr."""
+    status = EX4.main(list(argv))
+    out, err = capsys.readouterr()
+    return Run(status, out, err)
 
 
 def printed_costs(stdout):
@@ -37,8 +53,9 @@ def printed_costs(stdout):
     return {float(lam): float(J) for lam, J in re.findall(r"lambda = ([\d.]+): J = ([\d.]+)", stdout)}
 
 
-def test_ex4_runs_every_section_of_the_course_on_the_digits(tmp_path):
-    result = ex4("--max-iter", "10", "--out", str(tmp_path))
+def test_ex4_runs_every_section_of_the_course_on_the_digits_from_a_clone(tmp_path):
+    result = subprocess.run([sys.executable, "examples/ex4.py", "--max-iter", "10", "--out", str(tmp_path)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
     titles = re.findall(r"^== (\d+)\. (.*)$", result.stdout, re.M)
     assert [int(n) for n, _ in titles] == list(range(1, 12))
@@ -48,15 +65,15 @@ def test_ex4_runs_every_section_of_the_course_on_the_digits(tmp_path):
     assert png_size(tmp_path / "hidden_units.png") == HIDDEN_UNITS_PIXELS
 
 
-def test_ex4_reads_course_mat_files_and_uses_the_weights_for_the_costs(tmp_path):
+def test_ex4_reads_course_mat_files_and_uses_the_weights_for_the_costs(capsys, tmp_path):
     rng = np.random.default_rng(0)
     X = rng.uniform(size=(40, 4))
     y = np.arange(40) % 10 + 1
     thetas = [rng.standard_normal((3, 5)), rng.standard_normal((10, 4))]
     savemat(tmp_path / "data.mat", {"X": X, "y": y[:, None]})
     savemat(tmp_path / "weights.mat", {"Theta1": thetas[0], "Theta2": thetas[1]})
-    result = ex4("--data", str(tmp_path / "data.mat"), "--weights", str(tmp_path / "weights.mat"), "--hidden", "3",
-                 "--max-iter", "5", "--out", str(tmp_path))
+    result = ex4(capsys, "--data", str(tmp_path / "data.mat"), "--weights", str(tmp_path / "weights.mat"),
+                 "--hidden", "3", "--max-iter", "5", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     costs = printed_costs(result.stdout)
     digits = y % 10  # these weights are not the course's: output unit k is the digit k
@@ -66,24 +83,24 @@ def test_ex4_reads_course_mat_files_and_uses_the_weights_for_the_costs(tmp_path)
     assert "Theta1 (3, 5), Theta2 (10, 4)" in result.stdout and "course's value" not in result.stdout
 
 
-def test_ex4_refuses_weights_that_do_not_fit_the_data_in_one_line(tmp_path):
+def test_ex4_refuses_weights_that_do_not_fit_the_data_in_one_line(capsys, tmp_path):
     savemat(tmp_path / "weights.mat", {"Theta1": np.ones((3, 5)), "Theta2": np.ones((10, 4))})
-    result = ex4("--weights", str(tmp_path / "weights.mat"), "--out", str(tmp_path))
+    result = ex4(capsys, "--weights", str(tmp_path / "weights.mat"), "--out", str(tmp_path))
     assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1
     assert "are 4-3-10: they need 4 inputs" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.skipif(COURSE_WEIGHTS is None,
                     reason="the course's ex4weights.mat is not in shared/data beside the project or above it")
-def test_ex4_with_the_course_weights_prints_the_course_costs_regularisation(tmp_path):
+def test_ex4_with_the_course_weights_prints_the_course_costs_regularisation(capsys, tmp_path):
     # The course's ex4data1.mat is not available, so its costs 0.287629 and 0.383770 cannot be
     # computed here; their difference, the regularisation lambda / (2m) sum Theta^2 = 0.096141 at
     # lambda = 1 and m = 5000, depends on the weights and m alone, and is checked on any 5000 examples.
     X = np.zeros((5000, 400))
     y = np.arange(5000) % 10 + 1
     savemat(tmp_path / "ex4data1.mat", {"X": X, "y": y[:, None]}, do_compression=True)
-    result = ex4("--data", str(tmp_path / "ex4data1.mat"), "--weights", str(COURSE_WEIGHTS), "--max-iter", "1",
-                 "--out", str(tmp_path))
+    result = ex4(capsys, "--data", str(tmp_path / "ex4data1.mat"), "--weights", str(COURSE_WEIGHTS),
+                 "--max-iter", "1", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     costs = printed_costs(result.stdout)
     atol = tolerance("printed_6_decimals").atol

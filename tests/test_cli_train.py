@@ -149,3 +149,8 @@ def test_on_a_terminal_the_progress_bar_is_redrawn_in_place_without_being_asked(
     states = [s for s in drawn.decode().split("\r") if s.startswith("training:")]
     assert process.returncode == 0 and len(states) >= 2  # one line, drawn again in place
     assert "15/15, J = " in states[-1]
+
+
+def test_a_network_too_large_for_memory_is_one_line_not_a_traceback(capsys, tmp_path):
+    status, _, err = run(capsys, "train", "--hidden", "100000000000", "--no-baseline", "--out", str(tmp_path))
+    assert status == 1 and err == "manual-backprop train: not enough memory to train the network 64-100000000000-10\n"

@@ -41,7 +41,9 @@ COURSE_SHAPES = [(25, 401), (10, 26)]
 
 
 def section(number, title):
-    print(f"\n== {number}. {title}")
+    if number > 1:
+        print()
+    print(f"== {number}. {title}")
 
 
 def parse_arguments(argv):

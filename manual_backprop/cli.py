@@ -145,7 +145,6 @@ def _load(args):
 
 
 def train(args):
-    from .data import load_split  # noqa: F401  (the train extra, imported before any work)
     from .plots import check_output_folder, plot_training_run
     from .train import (OPTIMIZERS, check_small_network, initial_weights, mlp_baseline, summarize_run,
                         train_network)

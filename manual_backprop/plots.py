@@ -23,6 +23,7 @@ import math
 import os
 import tempfile
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
@@ -170,17 +171,28 @@ def plot_hidden_units(Theta1, path, *, image_shape=(8, 8), order="C", title="Hid
     rows = max(1, math.floor(math.sqrt(n)))
     cols = math.ceil(n / rows)
     scale = float(np.abs(W).max()) or 1.0
+    # One image of all the tiles (a figure of one Axes draws fast at any s_2), the space between them
+    # left blank (NaN) and, up to 100 units, room above each tile for its number.
+    numbered = n <= 100
+    gap, label = max(1, round(0.1 * width)), (max(2, round(0.3 * height)) if numbered else 1)
+    cell_h, cell_w = label + height, gap + width
+    grid = np.full((rows * cell_h + gap, cols * cell_w + gap), np.nan)
+    for j in range(1, n + 1):
+        r, c = divmod(j - 1, cols)
+        top, left = r * cell_h + label, c * cell_w + gap
+        grid[top:top + height, left:left + width] = W[j - 1].reshape(image_shape, order=order)
     fig = Figure(figsize=(HIDDEN_UNITS_PIXELS[0] / _DPI, HIDDEN_UNITS_PIXELS[1] / _DPI), dpi=_DPI)
-    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
-    fontsize = max(5, min(9, 60 // cols))
-    for j, ax in enumerate(axes, start=1):
-        ax.set_axis_off()
-        if j <= n:
-            image = ax.imshow(W[j - 1].reshape(image_shape, order=order), cmap="gray", vmin=-scale, vmax=scale,
-                              interpolation="nearest", aspect="equal")
-            ax.set_title(str(j), fontsize=fontsize, pad=2)
+    ax = fig.add_axes([0.02, 0.03, 0.78, 0.83])
+    cmap = matplotlib.colormaps["gray"].with_extremes(bad="white")
+    image = ax.imshow(grid, cmap=cmap, vmin=-scale, vmax=scale, interpolation="nearest")
+    if numbered:
+        fontsize = max(5, min(9, 60 // cols))
+        for j in range(1, n + 1):
+            r, c = divmod(j - 1, cols)
+            ax.text(c * cell_w + gap + (width - 1) / 2, r * cell_h + label - 1, str(j), ha="center", va="bottom",
+                    fontsize=fontsize)
+    ax.set_axis_off()
     fig.suptitle(title, fontsize=11)
-    fig.subplots_adjust(left=0.02, right=0.80, top=0.86, bottom=0.03, wspace=0.1, hspace=0.3)
     colorbar = fig.colorbar(image, cax=fig.add_axes([0.83, 0.1, 0.03, 0.72]))
     colorbar.set_label("input weight, one scale for all units")
     return _save(fig, path)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import sys
 import time
@@ -82,15 +83,29 @@ CHECKS = [  # (hidden layers, activation, output, lambda, K) of the networks tha
 ]
 
 
+def _verdict(report):
+    return {"passed": "passed", "failed": "FAILED"}.get(report.verdict, report.verdict)
+
+
 def check(args):
     from .train import check_small_network
 
+    if args.plot is not None:
+        from .plots import check_output_folder
+
+        if args.method == "directional":
+            raise CommandError(f"{PROG} check: --plot draws the error of each entry, which the directional method "
+                               "does not have; use --method central or complex", EXIT_USAGE)
+        try:
+            check_output_folder(args.plot)
+        except OSError as error:
+            raise CommandError(f"{PROG} check: --plot {error}", EXIT_USAGE) from None
     header = (f"{'network':<14}{'activation':<12}{'output':<9}{'lambda':>7}  {'relative difference':>20}  "
               f"{'tolerance':>10}  result")
     print(f"gradient checks ({args.method}) of backprop on small networks (weights and X from debug_initialize_weights)")
     print(header)
     print("-" * len(header))
-    all_passed = True
+    all_passed, figures = True, []
     for hidden_layers, activation, output, lam, K in CHECKS:
         if args.method == "complex" and activation == "relu":
             continue  # relu is not analytic: the complex step does not apply
@@ -98,7 +113,12 @@ def check(args):
                                                   num_labels=K, method=args.method)
         all_passed &= bool(report.passed)
         print(f"{_network_name(layer_sizes):<14}{activation:<12}{output:<9}{lam:>7g}  "
-              f"{report.relative_difference:>20.3e}  {report.tolerance:>10.1e}  {'passed' if report.passed else 'FAILED'}")
+              f"{report.relative_difference:>20.3e}  {report.tolerance:>10.1e}  {_verdict(report)}")
+        if args.plot is not None:
+            name = f"check-{_network_name(layer_sizes)}-{activation}-{output}-lambda{lam:g}.png"
+            figures.append(report.plot(os.path.join(args.plot, name)))
+    if figures:
+        print(f"figures: {len(figures)} heat maps of log10 |numerical - analytical| in {args.plot}")
     return 0 if all_passed else EXIT_DATA
 
 
@@ -176,7 +196,7 @@ def train(args):
     check_sizes, report = check_small_network(len(args.hidden), activation=args.activation, output=args.output,
                                               lam=args.lam)
     say(f"gradient check on the small network {_network_name(check_sizes)}: relative difference "
-        f"{report.relative_difference:.3e} (tolerance {report.tolerance:g}): {'passed' if report.passed else 'FAILED'}")
+        f"{report.relative_difference:.3e} (tolerance {report.tolerance:g}): {_verdict(report)}")
     if not report.passed:
         print(f"backprop disagrees with the numerical gradient; not training.\n{report}", file=sys.stderr)
         return EXIT_DATA
@@ -329,6 +349,9 @@ def _parser():
                     "activations and output layers, as a table. Exit status 1 when a row fails.")
     check_parser.add_argument("--method", choices=["central", "directional", "complex"], default="central",
                               help="how the numerical gradient is taken (default central differences)")
+    check_parser.add_argument("--plot", metavar="FOLDER", default=None,
+                              help="also write each check's heat map of the entries' errors there (central or "
+                                   "complex), one PNG per network")
     demo_parser = commands.add_parser(
         "demo", help="cost and gradient of the course's 3-5-3 debug network",
         description="The course's checkNNGradients: J, then gradApprox beside DVec, then their relative difference.")

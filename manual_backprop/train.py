@@ -42,7 +42,8 @@ import numpy as np
 
 from ._arguments import as_array, as_count, as_layer_sizes, n_params
 from .backprop import nn_cost, nn_cost_function
-from .gradient_check import check_gradients, debug_network
+from .debug import debug_network
+from .gradient_check import check_gradients
 from .initialization import random_theta_vec
 from .predict import predict
 from .unrolling import reshape
@@ -324,14 +325,15 @@ def check_small_network(hidden_layers=1, *, activation="sigmoid", output="sigmoi
                         method="central"):
     """The course's check before training: backprop against a numerical gradient on a small network.
 
-    The network is :func:`manual_backprop.gradient_check.debug_network` with ``hidden_layers`` hidden
+    The network is :func:`manual_backprop.debug.debug_network` with ``hidden_layers`` hidden
     layers of 5 units (3-5-3 for one), weights and X from debug_initialize_weights, with the
     activation, output layer and lambda of the run to come.
 
     Returns
     -------
     layer_sizes : tuple, the small network's
-    report : :class:`manual_backprop.GradientCheckReport`; ``report.passed`` is the verdict
+    report : :class:`manual_backprop.GradientCheckReport`; ``report.verdict`` is "passed", "failed" or
+        "cannot tell" (``report.passed`` for the first)
     """
     theta_vec, layer_sizes, X, y = debug_network(num_labels=num_labels, hidden_layers=hidden_layers)
 

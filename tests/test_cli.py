@@ -105,6 +105,10 @@ def bad_inputs(tmp_path):
         ("no command", [], EXIT_USAGE, "the following arguments are required"),
         ("demo --lambda -1", ["demo", "--lambda", "-1"], EXIT_USAGE, "expected a finite number >= 0, got -1"),
         ("check --method", ["check", "--method", "forward"], EXIT_USAGE, "invalid choice: 'forward'"),
+        ("check --plot a file", ["check", "--plot", str(tmp_path / "a-file")], EXIT_USAGE,
+         "--plot " + str(tmp_path / "a-file") + " is a file, not a folder"),
+        ("check --plot directional", ["check", "--method", "directional", "--plot", str(tmp_path / "plots")],
+         EXIT_USAGE, "which the directional method does not have; use --method central or complex"),
     ]
 
 
@@ -118,7 +122,8 @@ CASE_NAMES = ["--data a missing file", "--data a folder", "--data random bytes",
               "string X", "complex X", "sparse X", "cell X", "5 examples", "--test-size 0.999", "--seed -1",
               "--out an existing file", "--out under a file", "--out read-only", "--hidden 0", "--hidden abc",
               "--lambda -1", "--lambda nan", "--test-size 1", "--max-iter 0", "--learning-rate 0", "--init ones",
-              "an unknown option", "no command", "demo --lambda -1", "check --method"]
+              "an unknown option", "no command", "demo --lambda -1", "check --method", "check --plot a file",
+              "check --plot directional"]
 
 
 def test_the_table_names_every_case_it_builds(tmp_path):

@@ -154,3 +154,11 @@ def test_on_a_terminal_the_progress_bar_is_redrawn_in_place_without_being_asked(
 def test_a_network_too_large_for_memory_is_one_line_not_a_traceback(capsys, tmp_path):
     status, _, err = run(capsys, "train", "--hidden", "100000000000", "--no-baseline", "--out", str(tmp_path))
     assert status == 1 and err == "manual-backprop train: not enough memory to train the network 64-100000000000-10\n"
+
+
+def test_check_plot_writes_one_heat_map_per_network_it_checked(capsys, tmp_path):
+    status, out, _ = run(capsys, "check", "--method", "complex", "--plot", str(tmp_path / "plots"))
+    rows = [line for line in out.splitlines() if line.endswith("passed")]
+    pictures = sorted((tmp_path / "plots").iterdir())
+    assert status == 0 and len(pictures) == len(rows) and all(p.read_bytes()[:4] == b"\x89PNG" for p in pictures)
+    assert (tmp_path / "plots" / "check-3-5-5-3-tanh-softmax-lambda3.png") in pictures

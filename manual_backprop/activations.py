@@ -62,8 +62,11 @@ def sigmoid(z, out=None):
     z = _as_inexact(z)
     g = np.empty_like(z) if out is None else out
     # exp(-z) = inf gives the correct g(z) = 0, exp(-z) = 0 the correct g(z) = 1, and a
-    # subnormal g(z) is the correct rounding of exp(z): none of them is an error here. In place,
-    # in g: each temporary (m, s) array costs a fresh allocation (3 of them made it 4x slower).
+    # subnormal g(z) is the correct rounding of exp(z): none of them is an error here.
+    # In place, in g: each temporary (m, s) array is a fresh allocation, and 1 / (1 + np.exp(-z))
+    # takes 1.1-1.2 ms where this takes 0.24-0.26 ms, for z of 1797 x 25 (python -m timeit -s
+    # "import numpy as np; from manual_backprop import sigmoid; z = np.random.default_rng(0)
+    # .normal(size=(1797, 25))" "sigmoid(z)", and the same with "1 / (1 + np.exp(-z))").
     with np.errstate(over="ignore", under="ignore"):
         np.negative(z, out=g)
         np.exp(g, out=g)

@@ -8,7 +8,8 @@ Examples are the rows of X, so the whole batch goes through each layer in one ma
     h      = a(L) = h(z(L))                  (m, K)             no bias unit
 
 :func:`forward_propagation` keeps every z and a; :func:`output_z` keeps one layer at a time and
-returns z(L), all that the cost and the prediction need. Backpropagation runs its own forward
+returns z(L), all that the cost and the prediction need, and never forms [1 a(l)]: it adds the
+bias weights after the product (:func:`z_next`), which leaves X uncopied. Backpropagation runs its own forward
 pass (in :mod:`manual_backprop.backprop`), which keeps a(l) and g'(z(l)) for the backward pass.
 """
 
@@ -21,7 +22,7 @@ import numpy as np
 from ._arguments import as_count, network_arguments, overflow_is_an_error
 from .unrolling import layer_sizes_of
 
-__all__ = ["ForwardPass", "forward_propagation", "output_z", "with_bias", "batches"]
+__all__ = ["ForwardPass", "forward_propagation", "output_z", "z_next", "with_bias", "batches"]
 
 
 class ForwardPass(NamedTuple):
@@ -79,7 +80,7 @@ def forward_propagation(thetas, X, *, activation="sigmoid", output="sigmoid", ba
         for rows in batches(m, batch_size):
             a[0][rows, 1:] = X[rows]
             for l in range(1, L):  # z[l] = z(l+1), a[l] = a(l+1), thetas[l - 1] = Theta(l)
-                z[l][rows] = a[l - 1][rows] @ thetas[l - 1].T
+                np.matmul(a[l - 1][rows], thetas[l - 1].T, out=z[l][rows])
                 if l < L - 1:
                     args.act.g(z[l][rows], out=a[l][rows, 1:])
                 else:
@@ -95,9 +96,19 @@ def z_next(a, Theta):
     return z
 
 
+def z_next(a, Theta):
+    """z(l+1) = [1 a(l)] Theta(l)^T = a(l) Theta(l)[:, 1:]^T + Theta(l)[:, 0], (m, s_{l+1}), for
+    a(l) given without its bias unit, (m, s_l): the same sum, without copying a(l) into [1 a(l)]."""
+    z = a @ Theta[:, 1:].T
+    z += Theta[:, 0]
+    return z
+
+
 def output_z(thetas, X, act):
-    """z(L) for checked arguments, keeping one layer at a time: what the cost and predict need."""
-    a = with_bias(X)
+    """z(L) for checked arguments, keeping one layer at a time and no bias unit (see :func:`z_next`):
+    all that the cost and predict need."""
+    a = X
     for Theta in thetas[:-1]:
-        a = with_bias(act.g(a @ Theta.T))
-    return a @ thetas[-1].T
+        z = z_next(a, Theta)
+        a = act.g(z, out=z)
+    return z_next(a, thetas[-1])

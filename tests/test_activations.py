@@ -96,3 +96,8 @@ def test_relu_refuses_complex_input():
 def test_unknown_activation_is_named_in_the_error():
     with pytest.raises(ValueError, match=r"activation must be one of \['relu', 'sigmoid', 'tanh'\], got 'softsign'"):
         get_activation("softsign")
+
+
+def test_the_sigmoid_computed_in_place_equals_the_formula_written_plainly():
+    z = np.linspace(-700.0, 700.0, 2001)
+    assert_close(sigmoid(z), 1.0 / (1.0 + np.exp(-z)), "same_formula")

@@ -235,10 +235,10 @@ def network_arguments(thetas, X, y=_UNLABELLED, lam=0.0, *, activation="sigmoid"
         dtype = np.dtype(np.float32)
     else:  # an integer X with float32 weights is not float32: its values may need float64
         dtype = np.dtype(np.float64)
-    Y = None if y is _UNLABELLED else _as_label_matrix(y, X.shape[0], K, out.name)
-    real = np.finfo(dtype).dtype
+    if y is not _UNLABELLED:  # labels in the real dtype of the computation
+        y = _as_label_matrix(y, X.shape[0], K, out.name).astype(np.finfo(dtype).dtype, copy=False)
     return Arguments([np.asarray(Theta, dtype) for Theta in thetas], np.asarray(X, dtype),
-                     None if Y is None else Y.astype(real, copy=False), lam, act, out)
+                     None if y is _UNLABELLED else y, lam, act, out)
 
 
 @contextmanager

@@ -15,11 +15,15 @@ Two implementations give the same numbers:
 
 * ``method="vectorized"`` (the default): the examples are the rows of a(l), z(l) and delta(l), so
   each equation becomes one matrix product over the whole batch, the sum over t included:
-  delta(l) = (delta(l+1) Theta(l)[:, 1:]) .* g'(z(l)) and Delta(l) = delta(l+1)^T a(l);
+  delta(l) = (delta(l+1) Theta(l)[:, 1:]) .* g'(z(l)) and Delta(l) = delta(l+1)^T [1 a(l)];
 * ``method="loop"``: the course's per-example loop, for t = 1..m, exactly as written above.
 
 Both take g'(z(l)) from z(l) (see :mod:`manual_backprop.activations`), and delta(L) from z(L)
 (see :mod:`manual_backprop.cost`), so saturated units keep their tiny, correct gradients.
+
+The code counts layers from 0 where the notes count from 1: ``thetas[l - 1]`` is Theta(l), and
+``a[l - 1]``, ``z[l - 1]``, ``g_prime[l - 1]`` hold a(l), z(l), g'(z(l)). The comments beside the
+code use the notes' l.
 """
 
 from __future__ import annotations
@@ -91,55 +95,56 @@ def _cost(z_L, Y, thetas, lam, out):
 
 def _backprop_vectorized(thetas, X, Y, lam, act, out):
     m = X.shape[0]
-    # Code index l holds the notes' layer l + 1: a[l] is a(l+1), thetas[l] is Theta(l+1).
-    # a[l] also leaves out the bias unit. [1 X] and [1 g(z)] would copy X and every g(z); those
-    # copies made this function 1.4x slower at 64-25-10, m = 1797: 3.4-4.1 ms against 2.4-2.6 ms by
+    # Forward propagation, keeping a(l) and g'(z(l)) for the backward pass. a(l) is kept without
+    # its bias unit: [1 X] and [1 g(z)] would copy X and every g(z), and those copies made this
+    # function 1.4x slower at 64-25-10, m = 1797: 3.4-4.1 ms against 2.4-2.6 ms by
     #   OPENBLAS_NUM_THREADS=1 python -m timeit -s "import numpy as np, manual_backprop as mb;
     #   r = np.random.default_rng(0); X = r.uniform(0, 1, (1797, 64)); y = r.integers(0, 10, 1797);
     #   t = r.uniform(-.12, .12, 1885)" "mb.nn_cost_function(t, (64, 25, 10), X, y, 1.0)"
-    # here and at commit d65b657, which forms them. The bias weights Theta[:, 0] enter z in
-    # z_next, and Delta's bias column is the sum of delta over the examples.
+    # here and at commit d65b657, which forms them. The bias weights Theta(l)[:, 0] enter z in
+    # z_next, and Delta(l)'s bias column is the sum of delta(l+1) over the examples.
     a, g_prime = [X], [None]
     for Theta in thetas[:-1]:
-        z = z_next(a[-1], Theta)
-        g_prime.append(act.gradient(z))  # g'(z(l+1)), kept for the backward pass
-        a.append(act.g(z, out=z))
+        z = z_next(a[-1], Theta)         # z(l+1) = [1 a(l)] Theta(l)^T
+        g_prime.append(act.gradient(z))  # g'(z(l+1))
+        a.append(act.g(z, out=z))        # a(l+1) = g(z(l+1))
     z_L = z_next(a[-1], thetas[-1])
     J = _cost(z_L, Y, thetas, lam, out)
 
+    # Backward, for l = L-1, ..., 1: Delta(l) and D(l) from delta(l+1), then delta(l).
     D = [None] * len(thetas)
-    delta = out.error(z_L, Y)  # delta(L) = a(L) - y, taken from z(L) (see cost.py)
+    delta = out.error(z_L, Y)                                         # delta(L) = a(L) - y, from z(L)
     for l in reversed(range(len(thetas))):
-        Delta = np.column_stack([delta.sum(axis=0), delta.T @ a[l]])  # delta(l+1)^T [1 a(l)]
-        D[l] = Delta / m
-        D[l][:, 1:] += (lam / m) * thetas[l][:, 1:]
+        Delta = np.column_stack([delta.sum(axis=0), delta.T @ a[l]])  # Delta(l) = delta(l+1)^T [1 a(l)]
+        D[l] = Delta / m                                              # D(l) = Delta(l) / m
+        D[l][:, 1:] += (lam / m) * thetas[l][:, 1:]                   #   + (lambda/m) Theta(l), bias column not
         if l > 0:
-            delta = delta @ thetas[l][:, 1:]  # Theta(l)^T delta(l+1) without the bias row,
-            delta *= g_prime[l]               # .* g'(z(l))
+            delta = delta @ thetas[l][:, 1:]                          # delta(l) = Theta(l)^T delta(l+1), bias row dropped,
+            delta *= g_prime[l]                                       #   .* g'(z(l))
     return J, unroll(D)
 
 
 def _backprop_loop(thetas, X, Y, lam, act, out):
-    m, L = X.shape[0], len(thetas) + 1
+    m = X.shape[0]
     Delta = [np.zeros_like(Theta) for Theta in thetas]
     J = 0.0
     for t in range(m):
-        # Forward propagation for example t; a[l] is a(l+1), z[l] is z(l+1), thetas[l] is Theta(l+1).
-        a, z = [with_bias(X[t])], [None]
+        # Forward propagation for example t, column vectors with the bias unit first.
+        a, z = [with_bias(X[t])], [None]                 # a(1) = [1; x(t)]
         for Theta in thetas[:-1]:
-            z.append(Theta @ a[-1])
-            a.append(with_bias(act.g(z[-1])))
+            z.append(Theta @ a[-1])                      # z(l+1) = Theta(l) a(l)
+            a.append(with_bias(act.g(z[-1])))            # a(l+1) = [1; g(z(l+1))]
         z_L = thetas[-1] @ a[-1]
         J = J + out.cost(z_L, Y[t])
 
-        delta = out.error(z_L, Y[t])  # delta(L) = a(L) - y(t), taken from z(L) (see cost.py)
-        for l in range(L - 2, -1, -1):
-            Delta[l] += np.outer(delta, a[l])
-            if l > 0:
+        delta = out.error(z_L, Y[t])                     # delta(L) = a(L) - y(t), from z(L)
+        for l in reversed(range(len(thetas))):
+            Delta[l] += np.outer(delta, a[l])            # Delta(l) = Delta(l) + delta(l+1) a(l)^T
+            if l > 0:                                    # delta(l) = Theta(l)^T delta(l+1) .* g'(z(l)), bias row dropped
                 delta = (thetas[l].T @ delta)[1:] * act.gradient(z[l])
 
     J = J / m + regularization_cost(thetas, lam, m)
-    D = [Delta_l / m for Delta_l in Delta]
+    D = [Delta_l / m for Delta_l in Delta]               # D(l) = Delta(l) / m
     for D_l, Theta in zip(D, thetas):
-        D_l[:, 1:] += (lam / m) * Theta[:, 1:]
+        D_l[:, 1:] += (lam / m) * Theta[:, 1:]           #   + (lambda/m) Theta(l), bias column not
     return J, unroll(D)

@@ -9,8 +9,9 @@ Examples are the rows of X, so the whole batch goes through each layer in one ma
 
 :func:`forward_propagation` keeps every z and a; :func:`output_z` keeps one layer at a time and
 returns z(L), all that the cost and the prediction need, and never forms [1 a(l)]: it adds the
-bias weights after the product (:func:`z_next`), which leaves X uncopied. Backpropagation runs its own forward
-pass (in :mod:`manual_backprop.backprop`), which keeps a(l) and g'(z(l)) for the backward pass.
+bias weights after the product (:func:`z_next`), which leaves X uncopied. Backpropagation runs
+its own forward pass (in :mod:`manual_backprop.backprop`), which keeps a(l) and g'(z(l)) for the
+backward pass.
 """
 
 from __future__ import annotations
@@ -86,14 +87,6 @@ def forward_propagation(thetas, X, *, activation="sigmoid", output="sigmoid", ba
                 else:
                     a[l][rows] = args.out.h(z[l][rows])
     return ForwardPass(z, a)
-
-
-def z_next(a, Theta):
-    """z(l+1) = [1 a(l)] Theta(l)^T = a(l) Theta(l)[:, 1:]^T + Theta(l)[:, 0], for a(l) (m, s_l)
-    given without its bias unit."""
-    z = a @ Theta[:, 1:].T
-    z += Theta[:, 0]
-    return z
 
 
 def z_next(a, Theta):

@@ -1,7 +1,6 @@
 import math
 
 import numpy as np
-import pytest
 
 from manual_backprop import Network, debug_initialize_weights, random_initialize_weights, unroll
 from manual_backprop.initialization import random_theta_vec

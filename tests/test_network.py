@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from manual_backprop import Network, forward_propagation, nn_cost_function, predict, predict_proba
 from tests.helpers import random_problem
@@ -20,8 +21,6 @@ def test_network_methods_are_the_functional_api():
 
 
 def test_a_network_refuses_what_names_no_network():
-    import pytest
-
     with pytest.raises(TypeError, match="layer_sizes must be a sequence of integers"):
         Network({3: 1, 5: 1})
     with pytest.raises(ValueError, match="activation must be one of"):

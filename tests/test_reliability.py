@@ -25,8 +25,8 @@ from reference import autodiff
 from reference.tolerances import tolerance
 from tests.error_bounds import oracle_and_bounds
 from manual_backprop.strategies import ACTIVATIONS
-from tests.helpers import assert_close, assert_within_tolerance, exact_cost_and_gradient
-from tests.hostile import Problem, magnitudes, moderate_problems, problems
+from tests.helpers import assert_close, assert_within_tolerance
+from tests.hostile import Problem, moderate_problems, problems
 
 RAISE_BUT_UNDERFLOW = dict(over="raise", divide="raise", invalid="raise", under="ignore")
 

@@ -263,12 +263,3 @@ def overflow_is_an_error(args, what="the cost or its gradient"):
             + ("compute in float64 or scale the inputs down" if dtype == np.float32 else "scale the inputs down")
         ) from None
 
-
-def __getattr__(name):
-    # The shape math moved to unrolling; these names resolve there until every caller imports
-    # them from manual_backprop.unrolling.
-    if name in ("n_params", "theta_shapes", "layer_sizes_of"):
-        from . import unrolling
-
-        return getattr(unrolling, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -48,8 +48,9 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._arguments import as_array, as_network_arguments, overflow_is_an_error, theta_views
+from ._arguments import as_array, network_arguments, overflow_is_an_error
 from .activations import relu, sigmoid
+from .unrolling import reshape
 
 __all__ = [
     "hessian_vector_product",
@@ -261,26 +262,23 @@ def make_hessp(layer_sizes, X, y, lam, *, activation="sigmoid", output="sigmoid"
 def _second_order(theta_vec, layer_sizes, X, y, lam, v, activation, output, method, gauss_newton):
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    layer_sizes, theta_vec, thetas, X, Y, lam, act, out = as_network_arguments(
-        theta_vec, layer_sizes, X, y, lam, activation=activation, output=output
-    )
-    if theta_vec.dtype.kind == "c":
+    thetas = reshape(theta_vec, layer_sizes)
+    args = network_arguments(thetas, X, y, lam, activation=activation, output=output)
+    if args.X.dtype.kind == "c":
         raise TypeError("theta_vec must be real for H v (the complex step belongs to the oracles), "
-                        f"got dtype {theta_vec.dtype}")
+                        f"got dtype {args.X.dtype}")
     v = as_array("v", v, ndim=1)
-    if v.shape != theta_vec.shape:
-        raise ValueError(f"v must have the shape of theta_vec, ({theta_vec.size},) for layer sizes "
-                         f"{layer_sizes}, got {v.shape}")
-    v = np.ascontiguousarray(v, dtype=np.result_type(theta_vec.dtype, v.dtype))
-    if v.dtype != theta_vec.dtype:  # float64 v with float32 weights: compute in float64
-        theta_vec = theta_vec.astype(v.dtype)
-        thetas = theta_views(theta_vec, layer_sizes)
-        X, Y = X.astype(v.dtype), Y.astype(v.dtype)
-    Vs = theta_views(v, layer_sizes)
-    g = SECOND_ORDER[act.name]
+    if v.shape != np.shape(theta_vec):
+        raise ValueError(f"v must have the shape of theta_vec, ({np.size(theta_vec)},) for layer sizes "
+                         f"{tuple(layer_sizes)}, got {v.shape}")
+    dtype = np.result_type(args.X.dtype, v.dtype)  # float64 v with float32 weights: compute in float64
+    thetas = [np.asarray(Theta, dtype) for Theta in args.thetas]
+    Vs = [np.asarray(V, dtype) for V in reshape(v, layer_sizes)]
+    X, Y = np.asarray(args.X, dtype), args.Y.astype(dtype, copy=False)
     R_pass = _R_vectorized if method == "vectorized" else _R_loop
-    with overflow_is_an_error(theta_vec.dtype, theta_vec, X, lam, what="H v (some R{z} or R{delta})"):
-        return R_pass(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton)
+    with overflow_is_an_error(args, what="H v (some R{z} or R{delta})"):
+        RD = R_pass(thetas, Vs, X, Y, args.lam, SECOND_ORDER[args.act.name], args.out, gauss_newton)
+    return np.concatenate([RD_l.ravel(order="F") for RD_l in RD])  # unrolled like theta_vec
 
 
 def _regularize(RD, Vs, lam, m):
@@ -291,8 +289,8 @@ def _regularize(RD, Vs, lam, m):
             RD_l[:, 1:] += (lam / m) * V[:, 1:]
 
 
-def _R_loop(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
-    m, L = X.shape[0], len(layer_sizes)
+def _R_loop(thetas, Vs, X, Y, lam, g, out, gauss_newton):
+    m, L = X.shape[0], len(thetas) + 1
     one, zero = np.ones(1, dtype=X.dtype), np.zeros(1, dtype=X.dtype)
     RDelta = [np.zeros_like(Theta) for Theta in thetas]
     for t in range(m):
@@ -323,10 +321,10 @@ def _R_loop(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
                 delta = back * g.gradient(z[l])
 
     _regularize(RDelta, Vs, lam, m)
-    return np.concatenate([RD.ravel(order="F") for RD in RDelta])
+    return RDelta
 
 
-def _R_vectorized(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
+def _R_vectorized(thetas, Vs, X, Y, lam, g, out, gauss_newton):
     m, n = X.shape[0], len(thetas)
     # a[l] holds only the units of a(l), (m, s_l), without the column of ones: each product with
     # a(l) is taken as its bias term plus the product with the units (see _affine and _outer),
@@ -343,8 +341,7 @@ def _R_vectorized(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
         z_L, Rz_L = _products(a_l, thetas[l], Vs[l])              # z(l+1) = a(l) Theta(l)^T, a(l) V(l)^T
         Rz_L += Ra[l] @ thetas[l][:, 1:].T                        # R{z(l+1)} = ... + R{a(l)} Theta(l)^T
 
-    Hv = np.empty(sum(Theta.size for Theta in thetas), dtype=X.dtype)
-    RD = theta_views(Hv, layer_sizes)  # R{Delta(l)} written into Hv's blocks
+    RD = [np.empty_like(Theta) for Theta in thetas]  # R{Delta(l)}, then R{D(l)}
     delta = None if gauss_newton else out.error(z_L, Y)
     Rdelta = _R_h(out, z_L, Rz_L)
     for l in range(n - 1, -1, -1):
@@ -365,7 +362,7 @@ def _R_vectorized(layer_sizes, thetas, Vs, X, Y, lam, g, out, gauss_newton):
         delta = back                                              # delta(l) = back .* g'(z(l))
 
     _regularize(RD, Vs, lam, m)
-    return Hv
+    return RD
 
 
 def _products(a, Theta, V):
@@ -397,4 +394,4 @@ def _affine(a, W):
 def _outer(delta, a, out):
     """delta^T [1 a] into ``out`` (s_{l+1}, s_l + 1): column 0 is the sum of delta over examples."""
     out[:, 0] = delta.sum(axis=0)
-    out[:, 1:] = delta.T @ a  # into a new array first: BLAS is twice as fast there as into a view
+    out[:, 1:] = delta.T @ a  # into a new array first: BLAS is slower writing into a strided view

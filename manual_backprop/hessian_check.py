@@ -30,11 +30,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._arguments import as_count, as_layer_sizes, theta_shapes
+from ._arguments import as_count, as_layer_sizes
 from .backprop import nn_cost_function
 from .forward import forward_propagation
 from .hessian import METHODS, hessian_vector_product
-from .unrolling import reshape
+from .unrolling import reshape, theta_shapes
 
 __all__ = ["check_hessian_vector_products", "HessianCheckReport", "BlockError", "DEFAULT_RTOL", "DEFAULT_EPS"]
 

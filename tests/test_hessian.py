@@ -341,3 +341,49 @@ def test_scipys_newton_type_methods_converge_with_make_hessp_on_a_small_network(
                       hessp=make_hessp(net.layer_sizes, net.X, net.y, net.lam, **net.kwargs))
     assert result.success, result.message
     assert result.fun < cost_function(net.theta_vec)[0]
+
+
+# --- training with H v (manual_backprop.train, the command line) ----------------------------------
+
+@pytest.mark.parametrize("optimizer", ["newton-cg", "trust-ncg", "trust-krylov"])
+def test_train_network_with_a_newton_type_optimizer_lowers_the_cost_with_h_v(optimizer):
+    from manual_backprop.train import train_network
+
+    net = networks_example()
+    result = train_network(net.layer_sizes, net.X, net.y, net.lam, theta_vec=net.theta_vec, **net.kwargs,
+                           optimizer=optimizer, max_iter=20)
+    assert result.cost_history[-1] < result.cost_history[0]
+    assert result.n_iterations == len(result.cost_history) - 1
+
+
+def test_minimize_cost_refuses_a_newton_type_method_without_hessp_and_hessp_without_one():
+    from manual_backprop.train import minimize_cost
+
+    net = networks_example()
+
+    def cost_function(theta_vec):
+        return hessian_cost_function(net, theta_vec)
+
+    with pytest.raises(ValueError, match="'trust-ncg' needs hessp"):
+        minimize_cost(cost_function, net.theta_vec, method="trust-ncg")
+    with pytest.raises(ValueError, match="'L-BFGS-B' takes no hessp"):
+        minimize_cost(cost_function, net.theta_vec, hessp=make_hessp(net.layer_sizes, net.X, net.y, net.lam))
+
+
+def hessian_cost_function(net, theta_vec):
+    from manual_backprop import nn_cost_function
+
+    return nn_cost_function(theta_vec, *net.args[1:], **net.kwargs)
+
+
+def test_the_command_line_trains_with_trust_ncg(capsys, tmp_path):
+    import json
+
+    from manual_backprop.cli import main
+
+    status = main(["train", "--hidden", "6", "--max-iter", "5", "--optimizer", "trust-ncg", "--json", "--no-baseline",
+                   "--out", str(tmp_path)])
+    result = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert result["settings"]["optimizer"] == "trust-ncg"
+    assert result["cost_history"][-1] < result["cost_history"][0]

@@ -185,7 +185,8 @@ def minimize_cost(cost_function: Callable, theta_vec, *, method="L-BFGS-B", max_
     from scipy.optimize import minimize
 
     if method not in ("L-BFGS-B", "CG") + NEWTON_METHODS:
-        raise ValueError(f"method must be one of {('L-BFGS-B', 'CG') + NEWTON_METHODS}, got {method!r}")
+        raise ValueError(f"method must be 'L-BFGS-B' or 'CG', got {method!r}; with hessp, also "
+                         "'Newton-CG', 'trust-ncg' or 'trust-krylov'")
     if (method in NEWTON_METHODS) != (hessp is not None):
         raise ValueError(f"method {method!r} " + ("needs hessp(theta_vec, p) -> H p (manual_backprop.make_hessp)"
                                                   if method in NEWTON_METHODS else "takes no hessp"))

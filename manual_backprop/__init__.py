@@ -54,3 +54,15 @@ __all__ = [
     # the checker's vector-Jacobian check (issue 10)
     "check_vjp",
 ]
+
+# Second order: Hessian-vector products by the R-operator, the Gauss-Newton product, their check.
+from .hessian import gauss_newton_vector_product, hessian_vector_product, make_hessp  # noqa: E402
+from .hessian_check import HessianCheckReport, check_hessian_vector_products  # noqa: E402
+
+__all__ += [
+    "hessian_vector_product",
+    "gauss_newton_vector_product",
+    "make_hessp",
+    "check_hessian_vector_products",
+    "HessianCheckReport",
+]

@@ -77,6 +77,7 @@ def describe():
         "environment": {name: os.environ.get(name) for name in ENV_VARS},
         "jax": _version("jax"),
         "torch": _version("torch"),
+        "sklearn": _version("scikit-learn"),
     }
     if "torch" in sys.modules:
         import torch

@@ -56,7 +56,7 @@ CONFIGS = {
 }
 
 # The contestants of the default-threads setting: the ones a user would pick between.
-HEADLINE = ("ours", "floor", "jax-jit", "torch", "sklearn")
+HEADLINE = ("ours", "ours-bound", "floor", "jax-jit", "torch", "sklearn")
 
 SETTINGS = {
     "single": dict(threads=1, clock="cpu", loads=("quiet",), contestants=None, memory=True, suite=True,
@@ -130,7 +130,7 @@ def run_point(point, config, names=None, clock=time.perf_counter, loads=("quiet"
               "skipped": {}, "first_call_s": {}, "agreement": {}, "loads": {}}
     calls = {}
     for contestant in CONTESTANTS:
-        if names and contestant.name not in names and contestant.name not in ("ours", "floor"):
+        if names and contestant.name not in names and contestant.name not in ("ours", "ours-bound", "floor"):
             continue
         max_P = config["max_P"].get(contestant.name)
         try:
@@ -174,9 +174,14 @@ def run_point(point, config, names=None, clock=time.perf_counter, loads=("quiet"
         ours = summary["ours"]
         parts = [f"{load:5s} {point.name:28s} P={P:>9,d}  ours {ours['median_s'] * 1e3:9.3f} ms  "
                  f"ours/floor {ours['ratio_to_floor']:.2f}"]
-        for name in ("jax-jit", "torch", "sklearn"):
+        for name in ("ours-bound", "jax-jit", "torch", "sklearn"):
             if name in summary:
                 parts.append(f"ours/{name} {summary[name]['ours_over']:.3g}")
+        if "ours-bound" in summary:
+            bound = summary["ours-bound"]
+            parts.append(f"| bound {bound['median_s'] * 1e3:.3f} ms, bound/floor {bound['ratio_to_floor']:.2f}")
+            parts += [f"bound/{n} {summary[n]['over']['ours-bound']:.3g}" for n in ("jax-jit", "torch", "sklearn")
+                      if n in summary]
         others = usage.get("others_cores")
         parts.append(f"(others used {others:.2f} cores)" if others is not None else "")
         log("  ".join(parts), flush=True)

@@ -1,0 +1,265 @@
+"""Prototype: a cost function bound to one network and one data set, for training loops.
+
+(A design measured by the benchmarks before it moves into the library; see docs/benchmarks.md.)
+
+An optimiser calls costFunction(theta_vec) -> (J, grad_vec) hundreds of times with the same X, y
+and lambda. :class:`BoundCost` checks X, y and lambda once, builds a(1) = [1 X] once, and keeps
+every array the forward and backward passes write between calls, so that a call after the first
+allocates nothing but the grad_vec it returns (the optimiser keeps that one). The equations are
+those of ``manual_backprop.backprop``:
+
+    z(l+1)   = a(l) Theta(l)^T,  a(l+1) = [1 g(z(l+1))]
+    delta(L) = h - y
+    delta(l) = (delta(l+1) Theta(l)[:, 1:]) .* g'(z(l))
+    Delta(l) = delta(l+1)^T a(l),  D(l) = Delta(l) / m + (lambda / m) [0 Theta(l)[:, 1:]]
+
+Threads: BLAS runs with one thread during a call (the process's count is restored after it), and
+above a measured size the examples are split into one block of rows per core, each block's
+forward and backward pass running on its own thread (NumPy releases the GIL in products and
+elementwise passes), the blocks' sums of Delta(l) and J added at the end. Where another process
+holds a core, the block that shares it finishes late, and the call takes about as long as with
+one thread: never the many-fold slowdown of BLAS threads that spin waiting for each other. The
+elementwise passes run in parallel too, which BLAS threads never do. Sigmoid, tanh and ReLU hidden units; the
+sigmoid output is computed into kept arrays, the softmax output by the library's functions.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+
+import numpy as np
+
+from manual_backprop._arguments import (as_input_matrix, as_label_matrix, as_lambda, as_layer_sizes,
+                                        check_theta_vec, n_params, overflow_is_an_error, theta_views)
+from manual_backprop.activations import get_activation
+from manual_backprop.cost import get_output
+
+__all__ = ["BoundCost", "blas_threads"]
+
+# From this many floating-point operations in the products up, the examples are split into one
+# block per core (measured: see docs/benchmarks.md, "threads").
+PARALLEL_ABOVE_FLOPS = 5e6
+
+_controllers = None
+
+
+def _blas_controllers():
+    """threadpoolctl's controllers of the loaded BLAS libraries, found once per process ([] without it)."""
+    global _controllers
+    if _controllers is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            _controllers = []
+        else:
+            _controllers = ThreadpoolController().select(user_api="blas").lib_controllers
+    return _controllers
+
+
+class blas_threads:
+    """``with blas_threads(n):`` runs the block with n BLAS threads and restores the count after
+    (n = None: leave it). About 3 us per library and switch."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def __enter__(self):
+        self.saved = []
+        if self.n is not None:
+            for lib in _blas_controllers():
+                before = lib.get_num_threads()
+                if before != self.n:
+                    lib.set_num_threads(self.n)
+                    self.saved.append((lib, before))
+        return self
+
+    def __exit__(self, *exc):
+        for lib, before in self.saved:
+            lib.set_num_threads(before)
+        return False
+
+
+def _products_flops(layer_sizes, m):
+    return sum(6 * m * b * (a + 1) for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+class _Block:
+    """The kept arrays of one block of examples (rows of X) and its share of the sums over them."""
+
+    def __init__(self, layer_sizes, X, Y, act, out):
+        m, K = X.shape[0], layer_sizes[-1]
+        self.layer_sizes, self.act, self.out, self.Y = layer_sizes, act, out, Y
+        # a(l) = [1 g(z(l))] for l = 1..L-1, each with its column of ones set once; a(1) = [1 X].
+        self.a = []
+        for s in layer_sizes[:-1]:
+            a = np.empty((m, s + 1))
+            a[:, 0] = 1.0
+            self.a.append(a)
+        self.a[0][:, 1:] = X
+        self.z_L = np.empty((m, K))
+        self.delta = [np.empty((m, s)) for s in layer_sizes[1:]]  # delta(l+1), (m, s_{l+1})
+        self.g_prime = [np.empty((m, s)) for s in layer_sizes[1:-1]]  # g'(z(l)) of the hidden layers
+        self.Delta = [np.empty((b, a + 1)) for a, b in zip(layer_sizes[:-1], layer_sizes[1:])]
+        self.sign = 1.0 - 2.0 * Y  # sigmoid output: the cost and delta(L) of y in {0, 1} (see cost.py)
+        self.work = np.empty((m, K))
+
+    def run(self, thetas):
+        """Forward and backward over this block: returns its sum of cost terms, leaves its Delta(l)."""
+        with np.errstate(over="raise", invalid="raise", divide="raise"):  # as overflow_is_an_error, in this thread
+            a, L = self.a, len(self.layer_sizes)
+            for l in range(L - 2):  # z(l+1) = a(l) Theta(l)^T, computed inside a(l+1), then g in place
+                g = a[l + 1][:, 1:]
+                np.matmul(a[l], thetas[l].T, out=g)
+                self.act.g(g, out=g)
+            np.matmul(a[L - 2], thetas[L - 2].T, out=self.z_L)
+            J_data, delta = self._output(self.z_L)
+            for l in range(L - 2, -1, -1):
+                np.matmul(delta.T, a[l], out=self.Delta[l])  # Delta(l) = delta(l+1)^T a(l)
+                if l > 0:
+                    previous = self.delta[l - 1]
+                    np.matmul(delta, thetas[l][:, 1:], out=previous)
+                    previous *= self._g_prime(a[l][:, 1:], self.g_prime[l - 1])
+                    delta = previous
+        return J_data
+
+    def _output(self, z_L):
+        """(sum of the cost terms, delta(L) = h - y) from z(L), into kept arrays for the sigmoid output."""
+        if self.out.name != "sigmoid":
+            return self.out.cost(z_L, self.Y), self.out.error(z_L, self.Y)
+        t, delta = self.work, self.delta[-1]
+        np.multiply(self.sign, z_L, out=t)  # t = (1 - 2y) z
+        with np.errstate(under="ignore"):
+            np.negative(t, out=delta)  # delta(L) = (1 - 2y) g(t), g(t) = 1 / (1 + exp(-t)), as sigmoid_output_error
+            np.exp(delta, out=delta)
+            delta += 1.0
+            np.reciprocal(delta, out=delta)
+            delta *= self.sign
+            J_data = np.logaddexp(0.0, t, out=t).sum()  # softplus(t), as sigmoid_cross_entropy
+        return J_data, delta
+
+    def _g_prime(self, a, out):
+        """g'(z) from a = g(z), written into ``out``."""
+        name = self.act.name
+        if name == "sigmoid":
+            np.subtract(1.0, a, out=out)
+            out *= a
+        elif name == "tanh":
+            np.multiply(a, a, out=out)
+            np.subtract(1.0, out, out=out)
+        else:
+            np.greater(a, 0.0, out=out, casting="unsafe")
+        return out
+
+
+class _LoadWatch:
+    """How many cores other processes used lately, from /proc/stat, read at most every ``PERIOD`` s.
+
+    (busy CPU time of the machine - this process's CPU time) / elapsed time, over the last period;
+    0 where /proc/stat does not exist (then the load average stands in, less this process).
+    """
+
+    PERIOD = 0.05
+
+    def __init__(self):
+        self.others = 0.0
+        self.last = self._sample()
+
+    @staticmethod
+    def _sample():
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        try:
+            with open("/proc/stat", "rb") as f:
+                fields = f.readline().split()[1:9]
+        except OSError:
+            return time.perf_counter(), None, own.ru_utime + own.ru_stime
+        busy = sum(int(v) for v in fields) - int(fields[3]) - int(fields[4])
+        return time.perf_counter(), busy / os.sysconf("SC_CLK_TCK"), own.ru_utime + own.ru_stime
+
+    def others_cores(self):
+        now = time.perf_counter()
+        if now - self.last[0] >= self.PERIOD:
+            sample = self._sample()
+            if sample[1] is None:
+                self.others = max(0.0, os.getloadavg()[0] - 1.0) if hasattr(os, "getloadavg") else 0.0
+            else:
+                elapsed = sample[0] - self.last[0]
+                self.others = max(0.0, (sample[1] - self.last[1]) - (sample[2] - self.last[2])) / elapsed
+            self.last = sample
+        return self.others
+
+
+_pool = None
+
+
+def _thread_pool():
+    global _pool
+    if _pool is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _pool = ThreadPoolExecutor(max_workers=max(1, _cores() - 1), thread_name_prefix="manual_backprop")
+    return _pool
+
+
+def _cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+class BoundCost:
+    """costFunction(theta_vec) -> (J, grad_vec) for one network, one data set and one lambda.
+
+    Parameters
+    ----------
+    layer_sizes : (s_1, ..., s_L); X : (m, s_1); y : labels 0..K-1 (m,) or an (m, K) 0-1 matrix;
+    lam : lambda >= 0; activation, output : as for ``nn_cost_function``;
+    blocks : "auto" (one per core above PARALLEL_ABOVE_FLOPS, else 1) or an int: the examples are
+        split into this many blocks of rows, run at once on as many threads with one BLAS thread
+        each, and their sums added.
+
+    Calling it with theta_vec (P,) returns J (float) and a new grad_vec (P,), equal to
+    ``nn_cost_function(theta_vec, layer_sizes, X, y, lam)`` to rounding. Float64 only.
+    """
+
+    def __init__(self, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", output="sigmoid", blocks="auto"):
+        self.layer_sizes = as_layer_sizes(layer_sizes)
+        act, out = get_activation(activation), get_output(output)
+        X = np.asarray(as_input_matrix(X, self.layer_sizes[0]), dtype=np.float64)
+        m, K = X.shape[0], self.layer_sizes[-1]
+        self.m, self.lam = m, as_lambda(lam)
+        Y = as_label_matrix(y, m, K, output=out.name)
+        self.P = n_params(self.layer_sizes)
+        if blocks == "auto":
+            blocks = _cores() if _products_flops(self.layer_sizes, m) >= PARALLEL_ABOVE_FLOPS else 1
+        bounds = np.linspace(0, m, min(blocks, m) + 1).astype(int)
+        self.blocks = [_Block(self.layer_sizes, X[r0:r1], Y[r0:r1], act, out) for r0, r1 in zip(bounds[:-1], bounds[1:])]
+        self.whole = self.blocks[0] if len(self.blocks) == 1 else _Block(self.layer_sizes, X, Y, act, out)
+        self.load = _LoadWatch() if len(self.blocks) > 1 else None
+        self.X = X
+
+    def __call__(self, theta_vec):
+        theta_vec = np.ascontiguousarray(check_theta_vec(theta_vec, self.layer_sizes), dtype=np.float64)
+        thetas, m, lam = theta_views(theta_vec, self.layer_sizes), self.m, self.lam
+        # Blocks on threads only while the other cores are free: a thread that waits for a core
+        # another process holds makes the whole call wait (measured: docs/benchmarks.md, "threads").
+        parallel = self.load is not None and self.load.others_cores() < 0.5
+        blocks = self.blocks if parallel else [self.whole]
+        with blas_threads(1), overflow_is_an_error(theta_vec.dtype, theta_vec, self.X, lam):
+            first, others = blocks[0], blocks[1:]
+            pending = [_thread_pool().submit(block.run, thetas) for block in others]
+            J_data = first.run(thetas) + sum(f.result() for f in pending)
+            grad_vec = np.empty(self.P)
+            penalty = 0.0
+            for l, (Theta, D) in enumerate(zip(thetas, theta_views(grad_vec, self.layer_sizes))):
+                D[...] = first.Delta[l]  # Delta(l), summed over the blocks
+                for block in others:
+                    D += block.Delta[l]
+                D /= m
+                if lam > 0:
+                    weights = Theta[:, 1:]
+                    penalty += np.vdot(weights, weights)
+                    D[:, 1:] += (lam / m) * weights
+        return J_data / m + lam / (2.0 * m) * penalty, grad_vec

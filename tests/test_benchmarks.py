@@ -60,7 +60,7 @@ def test_a_quick_run_of_the_smallest_point_writes_the_tables_the_json_and_the_pl
     assert set(result["settings"]) == {"single", "default"}
     (point,) = result["settings"]["single"]["points"]
     assert point["P"] == 38
-    assert set(point["loads"]["quiet"]["timings"]) == {"ours", "floor"}
+    assert set(point["loads"]["quiet"]["timings"]) == {"ours", "ours-bound", "floor"}
     assert np.isclose(point["loads"]["quiet"]["timings"]["ours"]["ratio_to_ours"], 1.0)
     assert set(result["settings"]["default"]["points"][0]["loads"]) == {"quiet", "busy"}
     text = (tmp_path / "results.md").read_text()

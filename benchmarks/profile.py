@@ -192,6 +192,36 @@ def anatomy(problem):
     return steps
 
 
+def alternatives(problem, calls):
+    """Elementwise passes of the default path against NumPy-only replacements that give the same
+    numbers (to rounding), timed on the point's arrays: (what, current, proposed) rows."""
+    p = problem
+    rng = np.random.default_rng(0)
+    m, K, s = p.X.shape[0], p.layer_sizes[-1], p.layer_sizes[1]
+    t = rng.standard_normal((m, K)) * 2  # (1 - 2y) z(L) of a network in training
+    u, o = np.empty_like(t), np.empty_like(t)
+    h = np.empty((m, s + 1))[:, 1:]
+    h[...] = 1.0 + np.exp(-rng.standard_normal((m, s)))
+
+    def softplus_passes():
+        np.abs(t, out=u)
+        np.negative(u, out=u)
+        np.exp(u, out=u)
+        np.log1p(u, out=u)
+        np.maximum(t, 0.0, out=o)
+        return np.add(o, u, out=o)
+
+    reference = np.logaddexp(0.0, t)
+    differences = {"softplus": float(np.max(np.abs(softplus_passes() - reference) / reference)),
+                   "sigmoid": float(np.max(np.abs(np.divide(1.0, h) - np.reciprocal(h)) * h))}
+    rows = [("softplus((1 - 2y) z) on (m, K): np.logaddexp(0, t) -> max(t, 0) + log1p(exp(-|t|)), 6 passes",
+             _per_call(lambda: np.logaddexp(0.0, t, out=o), calls), _per_call(softplus_passes, calls)),
+            ("sigmoid's last pass on a(2), (m, s_2) strided: np.reciprocal(x) -> np.divide(1, x)",
+             _per_call(lambda: np.reciprocal(h, out=h), calls), _per_call(lambda: np.divide(1.0, h, out=h), calls))]
+    return [{"what": what, "current": a, "proposed": b, "largest_relative_difference": d}
+            for (what, a, b), d in zip(rows, differences.values())]
+
+
 def profile_point(point, calls=200):
     from manual_backprop import nn_cost, nn_cost_function
     from manual_backprop._arguments import as_network_arguments, check_finite
@@ -207,6 +237,11 @@ def profile_point(point, calls=200):
     record["gate"] = _per_call(lambda: as_network_arguments(*args), calls)
     record["check_finite_X"] = _per_call(lambda: check_finite("X", p.X), calls)
     record["floor"] = _per_call(matrix_products(p), calls)
+    from .bound import BoundCost
+
+    bound = BoundCost(p.layer_sizes, p.X, p.y, p.lam, blocks=1)
+    record["bound"] = _per_call(lambda: bound(p.theta_vec), calls)
+    record["alternatives"] = alternatives(p, calls)
     rows = []
     for name, kind, fresh, kept in anatomy(p):
         row = {"step": name, "kind": kind, "fresh": _per_call(fresh, calls)}
@@ -235,7 +270,8 @@ def markdown(records, command, info):
                   "| what | ms per call | user ms | system ms | page faults per call |", "|---|---:|---:|---:|---:|"]
         for key, label in (("whole", "nn_cost_function, the whole call"), ("cost_only", "nn_cost (forward and J)"),
                            ("gate", "argument gate, as_network_arguments"), ("check_finite_X", "of which: X finite"),
-                           ("floor", "the matrix products alone (floor)")):
+                           ("floor", "the matrix products alone (floor)"),
+                           ("bound", "the bound cost function (benchmarks/bound.py), one block")):
             e = r[key]
             lines.append(f"| {label} | {e['median_s'] * 1e3:.3f} | {e['user_s'] * 1e3:.3f} | {e['system_s'] * 1e3:.3f} "
                          f"| {e['page_faults']:.1f} |")
@@ -251,6 +287,11 @@ def markdown(records, command, info):
             f, k = row["fresh"], row.get("kept")
             lines.append(f"| {row['step']} | {row['kind']} | {f['median_s'] * 1e3:.4f} | {f['page_faults']:.1f} | "
                          + (f"{k['median_s'] * 1e3:.4f} | {k['page_faults']:.1f} |" if k else "- | - |"))
+        lines += ["", "Replacements (NumPy only, the same numbers to rounding):", "",
+                  "| pass | ms now | ms replaced | largest relative difference |", "|---|---:|---:|---:|"]
+        for row in r["alternatives"]:
+            lines.append(f"| {row['what']} | {row['current']['median_s'] * 1e3:.4f} | "
+                         f"{row['proposed']['median_s'] * 1e3:.4f} | {row['largest_relative_difference']:.1e} |")
         lines.append("")
     return "\n".join(lines) + "\n"
 

@@ -235,9 +235,9 @@ class BoundCost:
     ----------
     layer_sizes : (s_1, ..., s_L); X : (m, s_1); y : labels 0..K-1 (m,) or an (m, K) 0-1 matrix;
     lam : lambda >= 0; activation, output : as for ``nn_cost_function``;
-    blocks : "auto" (one per core above PARALLEL_ABOVE_FLOPS, else 1) or an int: the examples are
-        split into this many blocks of rows, run at once on as many threads with one BLAS thread
-        each, and their sums added.
+    blocks : "auto" (one per core above PARALLEL_ABOVE_FLOPS, else 1; one block while other
+        processes use the cores) or an int: the examples are split into this many blocks of rows,
+        run at once on as many threads with one BLAS thread each, and their sums added.
 
     Calling it with theta_vec (P,) returns J (float) and a new grad_vec (P,), equal to
     ``nn_cost_function(theta_vec, layer_sizes, X, y, lam)`` to rounding. Float64 only.
@@ -251,12 +251,13 @@ class BoundCost:
         self.m, self.lam = m, as_lambda(lam)
         Y = as_label_matrix(y, m, K, output=out.name)
         self.P = n_params(self.layer_sizes)
-        if blocks == "auto":
+        watch = blocks == "auto"
+        if watch:
             blocks = _cores() if _products_flops(self.layer_sizes, m) >= PARALLEL_ABOVE_FLOPS else 1
         bounds = np.linspace(0, m, min(blocks, m) + 1).astype(int)
         self.blocks = [_Block(self.layer_sizes, X[r0:r1], Y[r0:r1], act, out) for r0, r1 in zip(bounds[:-1], bounds[1:])]
         self.whole = self.blocks[0] if len(self.blocks) == 1 else _Block(self.layer_sizes, X, Y, act, out)
-        self.load = _LoadWatch() if len(self.blocks) > 1 else None
+        self.load = _LoadWatch() if watch and len(self.blocks) > 1 else None
         self.X = X
 
     def __call__(self, theta_vec):
@@ -264,7 +265,7 @@ class BoundCost:
         thetas, m, lam = theta_views(theta_vec, self.layer_sizes), self.m, self.lam
         # Blocks on threads only while the other cores are free: a thread that waits for a core
         # another process holds makes the whole call wait (measured: docs/benchmarks.md, "threads").
-        parallel = self.load is not None and self.load.others_cores() < 0.5
+        parallel = self.load is None or self.load.others_cores() < 0.5
         blocks = self.blocks if parallel else [self.whole]
         with blas_threads(1), overflow_is_an_error(theta_vec.dtype, theta_vec, self.X, lam):
             first, others = blocks[0], blocks[1:]

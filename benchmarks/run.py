@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = {
     "full": dict(min_rounds=7, max_rounds=60, budget_s=6.0, slow_s=0.5, slow_rounds=3,
                  fd_max_evaluations=4000, loop_max_work=4000, max_P={}, fault_calls=10,
-                 training_iterations=100, training_rounds=5, busy_max_s=900, points=None),
+                 training_iterations=100, training_rounds=3, busy_max_s=900, points=None),
     "quick": dict(min_rounds=3, max_rounds=15, budget_s=0.3, slow_s=0.25, slow_rounds=1,
                   fd_max_evaluations=400, loop_max_work=2000, fault_calls=3,
                   max_P={"jax": 0, "directional": 300_000, "loop": 20_000},

@@ -46,7 +46,8 @@ _controllers = None
 
 
 def _blas_controllers():
-    """threadpoolctl's controllers of the loaded BLAS libraries, found once per process ([] without it)."""
+    """threadpoolctl's controllers of NumPy's BLAS (of every BLAS loaded when none lies in NumPy's
+    own folders), found once per process; [] without threadpoolctl."""
     global _controllers
     if _controllers is None:
         try:
@@ -54,7 +55,10 @@ def _blas_controllers():
         except ImportError:
             _controllers = []
         else:
-            _controllers = ThreadpoolController().select(user_api="blas").lib_controllers
+            blas = ThreadpoolController().select(user_api="blas").lib_controllers
+            numpy_dir = os.path.dirname(os.path.realpath(np.__file__))
+            own = [lib for lib in blas if os.path.realpath(lib.filepath).startswith(numpy_dir)]  # numpy/, numpy.libs/
+            _controllers = own or blas
     return _controllers
 
 
@@ -222,10 +226,13 @@ def _thread_pool():
 
 
 def _cores():
+    """The cores this process may use, or fewer where the caller limited NumPy's BLAS threads
+    (threadpoolctl, OPENBLAS_NUM_THREADS=1...): such a limit is a request for fewer threads."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return min([cores] + [lib.get_num_threads() for lib in _blas_controllers()])
 
 
 class BoundCost:

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # slow_s is timed apart, in a few rounds interleaved with ours and the floor (never one of the
 # HEADLINE contestants). max_P skips a contestant above that many parameters.
 CONFIGS = {
-    "full": dict(min_rounds=7, max_rounds=60, budget_s=6.0, slow_s=0.5, slow_rounds=3,
+    "full": dict(min_rounds=5, max_rounds=60, budget_s=4.0, slow_s=0.5, slow_rounds=3,
                  fd_max_evaluations=4000, loop_max_work=4000, max_P={}, fault_calls=10,
                  training_iterations=100, training_rounds=3, busy_max_s=900, points=None),
     "quick": dict(min_rounds=3, max_rounds=15, budget_s=0.3, slow_s=0.25, slow_rounds=1,

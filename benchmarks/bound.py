@@ -39,8 +39,10 @@ from manual_backprop.cost import get_output
 __all__ = ["BoundCost", "blas_threads"]
 
 # From this many floating-point operations in the products up, the examples are split into one
-# block per core (measured: see docs/benchmarks.md, "threads").
-PARALLEL_ABOVE_FLOPS = 5e6
+# block per core: two blocks took 0.81 to 0.86 of one block's time from 300 Mflop up and 1.4 to 2.3
+# times it below 30 Mflop, with other processes using 1.1 to 1.5 of the 2 cores
+# (python -m benchmarks.threads; benchmarks/results/profile/threads.md).
+PARALLEL_ABOVE_FLOPS = 100e6
 
 _controllers = None
 

@@ -6,7 +6,8 @@ what the process did before)::
     python -m benchmarks.profile                      # 64-25-10 m=1797 and 400-25-10 m=5000
     python -m benchmarks.profile --points 784- --keep-freed-memory
 
-For each point it measures, with one BLAS thread (threadpoolctl) and medians over many calls:
+For each point it measures, with one BLAS thread (threadpoolctl) and medians of the CPU time over
+many calls (steadier than wall time on a shared machine; both are recorded):
 
 * the whole ``nn_cost_function`` call: wall time, user and system CPU time, minor page faults
   (``getrusage`` ``ru_minflt``) per call;
@@ -37,18 +38,19 @@ __all__ = ["profile_point", "main"]
 
 
 def _per_call(f, calls):
-    """Median wall seconds of f() over ``calls`` calls (after two warm ones), and per call the
-    mean user and system CPU seconds and minor page faults."""
+    """Median CPU seconds of f() over ``calls`` calls (after two warm ones; one thread, so CPU time
+    is the time the call took, minus the time other processes took the core from it), the median
+    wall seconds, and per call the mean user and system CPU seconds and minor page faults."""
     f()
     f()
-    times = np.empty(calls)
+    times, walls = np.empty(calls), np.empty(calls)
     before = resource.getrusage(resource.RUSAGE_SELF)
     for i in range(calls):
-        t0 = time.perf_counter()
+        t0, w0 = time.process_time(), time.perf_counter()
         f()
-        times[i] = time.perf_counter() - t0
+        times[i], walls[i] = time.process_time() - t0, time.perf_counter() - w0
     after = resource.getrusage(resource.RUSAGE_SELF)
-    return {"median_s": float(np.median(times)), "user_s": (after.ru_utime - before.ru_utime) / calls,
+    return {"median_s": float(np.median(times)), "median_wall_s": float(np.median(walls)), "user_s": (after.ru_utime - before.ru_utime) / calls,
             "system_s": (after.ru_stime - before.ru_stime) / calls,
             "page_faults": (after.ru_minflt - before.ru_minflt) / calls}
 
@@ -267,28 +269,29 @@ def markdown(records, command, info):
     for r in records:
         w = r["whole"]
         lines += [f"## {r['network']}", "",
-                  "| what | ms per call | user ms | system ms | page faults per call |", "|---|---:|---:|---:|---:|"]
+                  "| what | CPU ms per call | wall ms | user ms | system ms | page faults per call |",
+                  "|---|---:|---:|---:|---:|---:|"]
         for key, label in (("whole", "nn_cost_function, the whole call"), ("cost_only", "nn_cost (forward and J)"),
                            ("gate", "argument gate, as_network_arguments"), ("check_finite_X", "of which: X finite"),
                            ("floor", "the matrix products alone (floor)"),
                            ("bound", "the bound cost function (benchmarks/bound.py), one block")):
             e = r[key]
-            lines.append(f"| {label} | {e['median_s'] * 1e3:.3f} | {e['user_s'] * 1e3:.3f} | {e['system_s'] * 1e3:.3f} "
-                         f"| {e['page_faults']:.1f} |")
+            lines.append(f"| {label} | {e['median_s'] * 1e3:.3f} | {e['median_wall_s'] * 1e3:.3f} | {e['user_s'] * 1e3:.3f} "
+                         f"| {e['system_s'] * 1e3:.3f} | {e['page_faults']:.1f} |")
         t = r["totals"]
         lines += ["", f"Anatomy: the sum of the steps below is {r['sum_fresh_s'] * 1e3:.3f} ms allocating as the "
                   f"library does, {r['sum_kept_s'] * 1e3:.3f} ms into kept arrays, against {w['median_s'] * 1e3:.3f} ms "
                   "for the whole call (the rest: Python, the gate, NumPy's call overhead). By kind, fresh (kept): "
                   + ", ".join(f"{kind} {t.get(f'{kind}_fresh', 0) * 1e3:.3f} ({t.get(f'{kind}_kept', 0) * 1e3:.3f}) ms"
                               for kind in ("product", "pass", "copy")) + ".", "",
-                  "| step | kind | ms fresh | page faults fresh | ms kept | page faults kept |",
+                  "| step | kind | CPU ms fresh | page faults fresh | CPU ms kept | page faults kept |",
                   "|---|---|---:|---:|---:|---:|"]
         for row in r["steps"]:
             f, k = row["fresh"], row.get("kept")
             lines.append(f"| {row['step']} | {row['kind']} | {f['median_s'] * 1e3:.4f} | {f['page_faults']:.1f} | "
                          + (f"{k['median_s'] * 1e3:.4f} | {k['page_faults']:.1f} |" if k else "- | - |"))
         lines += ["", "Replacements (NumPy only, the same numbers to rounding):", "",
-                  "| pass | ms now | ms replaced | largest relative difference |", "|---|---:|---:|---:|"]
+                  "| pass | CPU ms now | CPU ms replaced | largest relative difference |", "|---|---:|---:|---:|"]
         for row in r["alternatives"]:
             lines.append(f"| {row['what']} | {row['current']['median_s'] * 1e3:.4f} | "
                          f"{row['proposed']['median_s'] * 1e3:.4f} | {row['largest_relative_difference']:.1e} |")

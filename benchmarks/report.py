@@ -122,6 +122,12 @@ def markdown(result):
                      f"average {w['load_average_before'][0]:.2f} at its start"
                      + (f"; other processes used {min(usage):.2f} to {max(usage):.2f} cores while it timed" if usage else "")
                      + ".")
+    busiest = max([p["loads"][load]["usage"].get("others_cores") or 0.0 for worker in result["settings"].values()
+                   for p in worker["points"] for load in worker["loads"]], default=0.0)
+    if busiest > 0.25:
+        lines += ["", f"**Other processes were running during this run** (up to {busiest:.2f} of the {info['cores']} "
+                  "cores while a point was timed, besides the benchmark's own spinner): the \"quiet\" figures are "
+                  "not from an idle machine, and the default-thread figures depend on that load."]
     lines += [
         "",
         "In the tables by setting, \"/ X\" is the median over interleaved rounds of our time over X's time in "

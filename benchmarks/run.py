@@ -228,6 +228,10 @@ def _set_threads(n):
         os.environ["XLA_FLAGS"] = (flags + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1").strip()
     import threadpoolctl
 
+    try:  # load SciPy's own BLAS now, so that the limit reaches it too (threadpoolctl sees loaded libraries only)
+        import scipy.linalg  # noqa: F401
+    except ImportError:
+        pass
     limiter = threadpoolctl.threadpool_limits(n)
     try:
         import torch

@@ -64,21 +64,32 @@ def targets(result):
                 if lead not in t:
                     continue
                 checks = []
+
+                def versus(c, bound):
+                    # The floor's time over c's: no implementation on the same BLAS products goes below it.
+                    least = 1.0 / t[c]["ratio_to_floor"] if "ratio_to_floor" in t[c] else None
+                    checks.append((f"/ {c} <= {bound}", _over(t, lead, c), bound, least))
+
                 if name == "single":
-                    checks.append(("/ floor <= 1.3", t[lead]["ratio_to_floor"], 1.3))
+                    checks.append(("/ floor <= 1.3", t[lead]["ratio_to_floor"], 1.3, 1.0))
                 elif load == "quiet":
-                    checks += [(f"/ {c} <= 0.8", _over(t, lead, c), 0.8) for c in ("jax-jit",) if c in t]
+                    for c in ("jax-jit",):
+                        if c in t:
+                            versus(c, 0.8)
                 else:
-                    checks += [(f"/ {c} <= 1.0", _over(t, lead, c), 1.0) for c in ("jax-jit", "torch") if c in t]
+                    for c in ("jax-jit", "torch"):
+                        if c in t:
+                            versus(c, 1.0)
                 if "sklearn" in t:
-                    checks.append(("/ sklearn <= 0.7", _over(t, lead, "sklearn"), 0.7))
+                    versus("sklearn", 0.7)
                 faults = p.get("page_faults_fresh_process", {}).get(lead)
                 if faults is not None:
-                    checks.append(("page faults per call (fresh process) <= 1", faults, 1.0))
+                    checks.append(("page faults per call (fresh process) <= 1", faults, 1.0, None))
                 if "memory" in p and lead == "ours":
-                    checks.append(("peak memory / (params + grads + stored activations) <= 1.5", p["memory"]["ratio"], 1.5))
-                rows += [(title, p["network"], f"{lead_name} {target}", value, value <= bound)
-                         for target, value, bound in checks if value is not None]
+                    checks.append(("peak memory / (params + grads + stored activations) <= 1.5", p["memory"]["ratio"],
+                                   1.5, None))
+                rows += [(title, p["network"], f"{lead_name} {target}", value, value <= bound, least)
+                         for target, value, bound, least in checks if value is not None]
     return rows
 
 
@@ -177,9 +188,13 @@ def markdown(result):
             cells += [f"{mem['peak_bytes'] / 1e6:.3g}", f"{mem['ratio']:.2f} ({mem['ratio_to_kept']:.2f})"] if mem else ["-", "-"]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
-    lines += ["## Targets", "", "| setting | point | target | measured | met |", "|---|---|---|---:|---|"]
-    for setting, network, target, value, met in targets(result):
-        lines.append(f"| {setting} | {network} | {target} | {value:.2f} | {'yes' if met else '**no**'} |")
+    lines += ["## Targets", "",
+              "\"Least possible\": for a ratio to X, the floor's time over X's (the matrix products alone, which "
+              "every implementation on this BLAS must do): a target below it cannot be met by any implementation.", "",
+              "| setting | point | target | measured | met | least possible |", "|---|---|---|---:|---|---:|"]
+    for setting, network, target, value, met, least in targets(result):
+        lines.append(f"| {setting} | {network} | {target} | {value:.2f} | {'yes' if met else '**no**'} | "
+                     f"{'-' if least is None else f'{least:.2f}'} |")
     lines.append("")
     default = result["settings"].get("default")
     if default and default.get("training"):

@@ -13,21 +13,26 @@ those of ``manual_backprop.backprop``:
     delta(l) = (delta(l+1) Theta(l)[:, 1:]) .* g'(z(l))
     Delta(l) = delta(l+1)^T a(l),  D(l) = Delta(l) / m + (lambda / m) [0 Theta(l)[:, 1:]]
 
-Threads: BLAS runs with one thread during a call (the process's count is restored after it), and
-above a measured size the examples are split into one block of rows per core, each block's
-forward and backward pass running on its own thread (NumPy releases the GIL in products and
-elementwise passes), the blocks' sums of Delta(l) and J added at the end. Where another process
-holds a core, the block that shares it finishes late, and the call takes about as long as with
-one thread: never the many-fold slowdown of BLAS threads that spin waiting for each other. The
-elementwise passes run in parallel too, which BLAS threads never do. Sigmoid, tanh and ReLU hidden units; the
-sigmoid output is computed into kept arrays, the softmax output by the library's functions.
+Threads: NumPy's BLAS runs with one thread during a call (the caller's setting is restored after
+it): BLAS threads spin waiting for each other, and a call whose second thread shares a core with
+another process takes many times its one-thread time. Above a measured size, and only while other
+processes leave the cores free (read from /proc/stat at most every 50 ms), the examples are split
+into one block of rows per core instead, each block's forward and backward pass on its own thread
+(NumPy releases the GIL in products and elementwise passes, so the passes run in parallel too,
+which BLAS threads never do), and the blocks' J and Delta(l) are added at the end. Sigmoid, tanh
+and ReLU hidden units; the sigmoid output is computed into kept arrays, the softmax output by the
+library's functions.
 """
 
 from __future__ import annotations
 
 import os
-import resource
 import time
+
+try:
+    import resource
+except ImportError:  # not on Windows: the load is then read from nowhere, and blocks run as if the cores were free
+    resource = None
 
 import numpy as np
 
@@ -181,6 +186,8 @@ class _LoadWatch:
 
     @staticmethod
     def _sample():
+        if resource is None:
+            return time.perf_counter(), None, 0.0
         own = resource.getrusage(resource.RUSAGE_SELF)
         try:
             with open("/proc/stat", "rb") as f:
@@ -194,7 +201,7 @@ class _LoadWatch:
         now = time.perf_counter()
         if now - self.last[0] >= self.PERIOD:
             sample = self._sample()
-            if sample[1] is None:
+            if sample[1] is None:  # no /proc/stat: the load average, less this process
                 self.others = max(0.0, os.getloadavg()[0] - 1.0) if hasattr(os, "getloadavg") else 0.0
             else:
                 elapsed = sample[0] - self.last[0]

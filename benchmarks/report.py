@@ -117,7 +117,8 @@ def markdown(result):
     lines = [
         f"# Benchmark: one gradient (J and all of dJ/dtheta), float64 ({result['mode']} run)",
         "",
-        f"Command: `{result['command']}` ({result['seconds']:.0f} s).",
+        f"Command: `{result['command']}` ({result['seconds']:.0f} s)"
+        + (f" at commit {info['commit']}." if info.get("commit") else "."),
         f"Machine: {_machine_text(info)}.",
         f"Load average (1, 5, 15 min) {', '.join(f'{v:.2f}' for v in before)} at the start, "
         f"{', '.join(f'{v:.2f}' for v in after)} at the end." if before and after else "",

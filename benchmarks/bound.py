@@ -17,7 +17,8 @@ Threads: NumPy's BLAS runs with one thread during a call (the caller's setting i
 it): BLAS threads spin waiting for each other, and a call whose second thread shares a core with
 another process takes many times its one-thread time. Above a measured size, and only while other
 processes leave the cores free (read from /proc/stat at most every 50 ms), the examples are split
-into one block of rows per core instead, each block's forward and backward pass on its own thread
+into one block of rows per core instead (above a larger size, whatever the load), each block's
+forward and backward pass on its own thread
 (NumPy releases the GIL in products and elementwise passes, so the passes run in parallel too,
 which BLAS threads never do), and the blocks' J and Delta(l) are added at the end. Sigmoid, tanh
 and ReLU hidden units; the sigmoid output is computed into kept arrays, the softmax output by the
@@ -48,6 +49,11 @@ __all__ = ["BoundCost", "blas_threads"]
 # times it below 30 Mflop, with other processes using 1.1 to 1.5 of the 2 cores
 # (python -m benchmarks.threads; benchmarks/results/profile/threads.md).
 PARALLEL_ABOVE_FLOPS = 100e6
+# From this many up, blocks even while other processes use the cores: two blocks took 0.78 to 0.86
+# of one block's time there with 1.1 to 1.5 of the 2 cores taken by others, and a process with two
+# running threads gets a larger share of busy cores than one with one
+# (python -m benchmarks.threads --busy; benchmarks/results/profile/threads-busy.md).
+ALWAYS_PARALLEL_ABOVE_FLOPS = 300e6
 
 _controllers = None
 
@@ -273,7 +279,8 @@ class BoundCost:
         bounds = np.linspace(0, m, min(blocks, m) + 1).astype(int)
         self.blocks = [_Block(self.layer_sizes, X[r0:r1], Y[r0:r1], act, out) for r0, r1 in zip(bounds[:-1], bounds[1:])]
         self.whole = self.blocks[0] if len(self.blocks) == 1 else _Block(self.layer_sizes, X, Y, act, out)
-        self.load = _LoadWatch() if watch and len(self.blocks) > 1 else None
+        always = _products_flops(self.layer_sizes, m) >= ALWAYS_PARALLEL_ABOVE_FLOPS
+        self.load = _LoadWatch() if watch and len(self.blocks) > 1 and not always else None
         self.X = X
 
     def __call__(self, theta_vec):

@@ -301,8 +301,8 @@ class BoundCost:
                 for block in others:
                     D += block.Delta[l]
                 D /= m
-                if lam > 0:
-                    weights = Theta[:, 1:]
-                    penalty += np.vdot(weights, weights)
-                    D[:, 1:] += (lam / m) * weights
+                if lam > 0:  # into the first block's Delta(l), free now: no P-sized temporaries
+                    weights, scratch = Theta[:, 1:], first.Delta[l][:, 1:]
+                    penalty += np.multiply(weights, weights, out=scratch).sum()
+                    D[:, 1:] += np.multiply(weights, lam / m, out=scratch)
         return J_data / m + lam / (2.0 * m) * penalty, grad_vec

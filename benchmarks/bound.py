@@ -37,10 +37,18 @@ except ImportError:  # not on Windows: the load is then read from nowhere, and b
 
 import numpy as np
 
-from manual_backprop._arguments import (as_input_matrix, as_label_matrix, as_lambda, as_layer_sizes,
-                                        check_theta_vec, n_params, overflow_is_an_error, theta_views)
-from manual_backprop.activations import get_activation
-from manual_backprop.cost import get_output
+from manual_backprop._arguments import as_array, as_layer_sizes, network_arguments, overflow_is_an_error
+from manual_backprop.unrolling import n_params, theta_shapes
+
+
+def theta_views(theta_vec, layer_sizes):
+    """Theta(1), ..., Theta(L-1) as views into theta_vec (unrolling.reshape copies): each the
+    transpose of a C-ordered (s_l + 1, s_{l+1}) block, as column-major unrolling lays it out."""
+    thetas, start = [], 0
+    for rows, cols in theta_shapes(layer_sizes):
+        thetas.append(theta_vec[start:start + rows * cols].reshape(cols, rows).T)
+        start += rows * cols
+    return thetas
 
 __all__ = ["BoundCost", "blas_threads"]
 
@@ -267,12 +275,13 @@ class BoundCost:
 
     def __init__(self, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", output="sigmoid", blocks="auto"):
         self.layer_sizes = as_layer_sizes(layer_sizes)
-        act, out = get_activation(activation), get_output(output)
-        X = np.asarray(as_input_matrix(X, self.layer_sizes[0]), dtype=np.float64)
-        m, K = X.shape[0], self.layer_sizes[-1]
-        self.m, self.lam = m, as_lambda(lam)
-        Y = as_label_matrix(y, m, K, output=out.name)
-        self.P = n_params(self.layer_sizes)
+        # The library's own gate, once: X, y and lambda checked and converted here, never per call.
+        shapes = [np.zeros(shape) for shape in theta_shapes(self.layer_sizes)]
+        self.args = network_arguments(shapes, X, y, lam, activation=activation, output=output)
+        _, X, Y, self.lam, act, out = self.args
+        X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+        m = X.shape[0]
+        self.m, self.P = m, n_params(self.layer_sizes)
         watch = blocks == "auto"
         if watch:
             blocks = _cores() if _products_flops(self.layer_sizes, m) >= PARALLEL_ABOVE_FLOPS else 1
@@ -284,13 +293,16 @@ class BoundCost:
         self.X = X
 
     def __call__(self, theta_vec):
-        theta_vec = np.ascontiguousarray(check_theta_vec(theta_vec, self.layer_sizes), dtype=np.float64)
+        theta_vec = np.ascontiguousarray(as_array("theta_vec", theta_vec, ndim=1), dtype=np.float64)
+        if theta_vec.shape[0] != self.P:
+            raise ValueError(f"theta_vec must have length {self.P} for layer sizes {self.layer_sizes}, "
+                             f"got {theta_vec.shape[0]}")
         thetas, m, lam = theta_views(theta_vec, self.layer_sizes), self.m, self.lam
         # Blocks on threads only while the other cores are free: a thread that waits for a core
         # another process holds makes the whole call wait (measured: docs/benchmarks.md, "threads").
         parallel = self.load is None or self.load.others_cores() < 0.5
         blocks = self.blocks if parallel else [self.whole]
-        with blas_threads(1), overflow_is_an_error(theta_vec.dtype, theta_vec, self.X, lam):
+        with blas_threads(1), overflow_is_an_error(self.args._replace(thetas=thetas)):
             first, others = blocks[0], blocks[1:]
             pending = [_thread_pool().submit(block.run, thetas) for block in others]
             J_data = first.run(thetas) + sum(f.result() for f in pending)

@@ -11,9 +11,11 @@ many calls (steadier than wall time on a shared machine; both are recorded):
 
 * the whole ``nn_cost_function`` call: wall time, user and system CPU time, minor page faults
   (``getrusage`` ``ru_minflt``) per call;
-* the argument gate (``as_network_arguments``) and its finiteness check of X alone;
-* the anatomy: the default path (sigmoid units, sigmoid output, the lean forward pass, the
-  course's four equations) rewritten as its single NumPy operations, each timed alone on arrays
+* the argument gate (``unrolling.reshape`` and ``_arguments.network_arguments``) and its
+  finiteness check of X alone;
+* the anatomy: the course's four equations for sigmoid units and a sigmoid output (as the
+  vectorised path ran them before the core's rewrite: a lean forward pass from X without its
+  ones, g' read off a(l)) rewritten as their single NumPy operations, each timed alone on arrays
   of the point's shapes: every matrix product, every elementwise pass, every allocation. Each
   step that allocates is timed twice, allocating as the library does (``fresh``) and writing into
   an array kept from the previous call (``kept``); the difference is what allocation and page
@@ -87,7 +89,7 @@ def anatomy(problem):
 
     ``kind`` is "product" (BLAS), "pass" (one elementwise pass or reduction) or "copy".
     """
-    from manual_backprop._arguments import theta_views
+    from .bound import theta_views
 
     p = problem
     sizes, X, Y, lam = p.layer_sizes, p.X, p.Y, p.lam
@@ -226,7 +228,8 @@ def alternatives(problem, calls):
 
 def profile_point(point, calls=200):
     from manual_backprop import nn_cost, nn_cost_function
-    from manual_backprop._arguments import as_network_arguments, check_finite
+    from manual_backprop._arguments import _check_finite, network_arguments
+    from manual_backprop.unrolling import reshape
 
     from .floor import matrix_products
     from .grid import make_problem
@@ -236,8 +239,8 @@ def profile_point(point, calls=200):
     record = {"network": point.name, "calls": calls}
     record["whole"] = _per_call(lambda: nn_cost_function(*args), calls)
     record["cost_only"] = _per_call(lambda: nn_cost(*args), calls)
-    record["gate"] = _per_call(lambda: as_network_arguments(*args), calls)
-    record["check_finite_X"] = _per_call(lambda: check_finite("X", p.X), calls)
+    record["gate"] = _per_call(lambda: network_arguments(reshape(p.theta_vec, p.layer_sizes), p.X, p.y, p.lam), calls)
+    record["check_finite_X"] = _per_call(lambda: _check_finite("X", p.X), calls)
     record["floor"] = _per_call(matrix_products(p), calls)
     from .bound import BoundCost
 
@@ -272,7 +275,7 @@ def markdown(records, command, info):
                   "| what | CPU ms per call | wall ms | user ms | system ms | page faults per call |",
                   "|---|---:|---:|---:|---:|---:|"]
         for key, label in (("whole", "nn_cost_function, the whole call"), ("cost_only", "nn_cost (forward and J)"),
-                           ("gate", "argument gate, as_network_arguments"), ("check_finite_X", "of which: X finite"),
+                           ("gate", "argument gate, reshape + network_arguments"), ("check_finite_X", "of which: X finite"),
                            ("floor", "the matrix products alone (floor)"),
                            ("bound", "the bound cost function (benchmarks/bound.py), one block")):
             e = r[key]

@@ -37,16 +37,10 @@ def _ours(problem):
 
 def _ours_bound(problem):
     """Our cost function bound to the network and the data, as a training loop calls it."""
-    try:
-        from manual_backprop import Network
+    from manual_backprop import Network
 
-        bind = Network(problem.layer_sizes).bind
-    except (ImportError, AttributeError):
-        from .bound import BoundCost  # the prototype, until the library has its own
-
-        bind = lambda X, y, lam: BoundCost(problem.layer_sizes, X, y, lam)  # noqa: E731
     p = problem
-    cost_function = bind(p.X, p.y, p.lam)
+    cost_function = Network(p.layer_sizes).bind(p.X, p.y, p.lam)
     return lambda: cost_function(p.theta_vec)
 
 

@@ -89,7 +89,7 @@ def anatomy(problem):
 
     ``kind`` is "product" (BLAS), "pass" (one elementwise pass or reduction) or "copy".
     """
-    from .bound import theta_views
+    from manual_backprop.bound import theta_views
 
     p = problem
     sizes, X, Y, lam = p.layer_sizes, p.X, p.Y, p.lam
@@ -242,7 +242,7 @@ def profile_point(point, calls=200):
     record["gate"] = _per_call(lambda: network_arguments(reshape(p.theta_vec, p.layer_sizes), p.X, p.y, p.lam), calls)
     record["check_finite_X"] = _per_call(lambda: _check_finite("X", p.X), calls)
     record["floor"] = _per_call(matrix_products(p), calls)
-    from .bound import BoundCost
+    from manual_backprop.bound import BoundCost
 
     bound = BoundCost(p.layer_sizes, p.X, p.y, p.lam, blocks=1)
     record["bound"] = _per_call(lambda: bound(p.theta_vec), calls)
@@ -277,7 +277,7 @@ def markdown(records, command, info):
         for key, label in (("whole", "nn_cost_function, the whole call"), ("cost_only", "nn_cost (forward and J)"),
                            ("gate", "argument gate, reshape + network_arguments"), ("check_finite_X", "of which: X finite"),
                            ("floor", "the matrix products alone (floor)"),
-                           ("bound", "the bound cost function (benchmarks/bound.py), one block")):
+                           ("bound", "the bound cost function (manual_backprop.bound), one block")):
             e = r[key]
             lines.append(f"| {label} | {e['median_s'] * 1e3:.3f} | {e['median_wall_s'] * 1e3:.3f} | {e['user_s'] * 1e3:.3f} "
                          f"| {e['system_s'] * 1e3:.3f} | {e['page_faults']:.1f} |")

@@ -21,7 +21,7 @@ import sys
 from contextlib import nullcontext
 from pathlib import Path
 
-from .bound import BoundCost, _cores, _products_flops
+from manual_backprop.bound import BoundCost, _cores, _products_flops
 from .grid import GRID, Point, make_problem
 from .load import CpuMeter, busy_core, load_average
 from .timing import interleaved, summarise

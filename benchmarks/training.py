@@ -74,14 +74,9 @@ def _ours_bound(problem, max_iter):
 
     p, trace = problem, []
     t0 = time.perf_counter()
-    try:
-        from manual_backprop import Network
+    from manual_backprop import Network
 
-        bound = Network(p.layer_sizes).bind(p.X, p.y, p.lam)
-    except (ImportError, AttributeError):
-        from .bound import BoundCost
-
-        bound = BoundCost(p.layer_sizes, p.X, p.y, p.lam)
+    bound = Network(p.layer_sizes).bind(p.X, p.y, p.lam)
 
     def cost_function(theta_vec):
         J, grad_vec = bound(theta_vec)

@@ -4,10 +4,7 @@ computes its ratios as documented)."""
 import json
 
 import numpy as np
-from hypothesis import given
-from hypothesis import strategies as st
 
-from benchmarks.bound import BoundCost
 from benchmarks.contestants import SklearnMLP
 from benchmarks.floor import floor_flops
 from benchmarks.grid import GRID, make_problem
@@ -15,7 +12,6 @@ from benchmarks.load import CpuMeter, busy_core
 from benchmarks.run import main
 from benchmarks.timing import interleaved, summarise
 from manual_backprop import nn_cost_function
-from manual_backprop.strategies import networks
 from reference.tolerances import tolerance
 
 
@@ -72,16 +68,3 @@ def test_a_quick_run_of_the_smallest_point_writes_the_tables_the_json_and_the_pl
     assert "one core kept busy" in text
     assert (tmp_path / "results.png").stat().st_size > 1000
 
-
-@given(problem=networks(), blocks=st.integers(min_value=1, max_value=3))
-def test_the_bound_cost_function_gives_nn_cost_functions_numbers_for_any_network_split_into_any_blocks(problem,
-                                                                                                       blocks):
-    p = problem
-    bound = BoundCost(p.layer_sizes, p.X, p.y, p.lam, activation=p.activation, output=p.output, blocks=blocks)
-    J_plain, grad_plain = nn_cost_function(p.theta_vec, p.layer_sizes, p.X, p.y, p.lam, activation=p.activation,
-                                           output=p.output)
-    tol = tolerance("loop_vs_vectorized")  # the same sums, split into blocks of examples and added
-    for _ in range(2):  # the second call reuses the arrays the first one wrote
-        J, grad_vec = bound(p.theta_vec)
-        assert np.isclose(J, J_plain, rtol=tol.rtol, atol=tol.atol)
-        assert np.allclose(grad_vec, grad_plain, rtol=tol.rtol, atol=tol.atol)

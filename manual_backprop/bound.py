@@ -1,6 +1,4 @@
-"""Prototype: a cost function bound to one network and one data set, for training loops.
-
-(A design measured by the benchmarks before it moves into the library; see docs/benchmarks.md.)
+"""A cost function bound to one network and one data set, for training loops.
 
 An optimiser calls costFunction(theta_vec) -> (J, grad_vec) hundreds of times with the same X, y
 and lambda. :class:`BoundCost` checks X, y and lambda once, builds a(1) = [1 X] once, and keeps
@@ -37,8 +35,8 @@ except ImportError:  # not on Windows: the load is then read from nowhere, and b
 
 import numpy as np
 
-from manual_backprop._arguments import as_array, as_layer_sizes, network_arguments, overflow_is_an_error
-from manual_backprop.unrolling import n_params, theta_shapes
+from ._arguments import as_array, as_layer_sizes, network_arguments, overflow_is_an_error
+from .unrolling import n_params, theta_shapes
 
 
 def theta_views(theta_vec, layer_sizes):
@@ -50,7 +48,7 @@ def theta_views(theta_vec, layer_sizes):
         start += rows * cols
     return thetas
 
-__all__ = ["BoundCost", "blas_threads"]
+__all__ = ["BoundCost"]
 
 # From this many floating-point operations in the products up, the examples are split into one
 # block per core: two blocks took 0.81 to 0.86 of one block's time from 300 Mflop up and 1.4 to 2.3

@@ -77,26 +77,12 @@ def _jax(problem, v):
 def _torch(problem, v):
     import torch
 
-    p = problem
-    sizes, m = p.layer_sizes, p.point.m
-    theta = torch.tensor(p.theta_vec, dtype=torch.float64, requires_grad=True)
-    X, Y, v_ = torch.from_numpy(p.X), torch.from_numpy(p.Y), torch.from_numpy(np.asarray(v))
-    blocks, start = [], 0
-    for s, s_next in zip(sizes[:-1], sizes[1:]):
-        blocks.append((start, s + 1, s_next))
-        start += s_next * (s + 1)
-    zero = torch.zeros((), dtype=torch.float64)
+    from .contestants import torch_cost
 
-    def cost(theta):
-        # The cost of reference.autodiff.make_cost (sigmoid units and outputs), term for term.
-        thetas = [theta[b:b + c * r].view(c, r).t() for b, c, r in blocks]  # Theta(l), column-major
-        a = X
-        for l, Theta in enumerate(thetas):
-            z = torch.addmm(Theta[:, 0], a, Theta[:, 1:].t())
-            a = torch.sigmoid(z) if l < len(thetas) - 1 else z
-        data = torch.logaddexp(zero, (1.0 - 2.0 * Y) * a).sum()
-        penalty = sum((Theta[:, 1:] ** 2).sum() for Theta in thetas)
-        return data / m + p.lam / (2.0 * m) * penalty
+    p = problem
+    theta = torch.tensor(p.theta_vec, dtype=torch.float64, requires_grad=True)
+    v_ = torch.from_numpy(np.asarray(v))
+    cost = torch_cost(torch, p.layer_sizes, p.X, p.Y, p.lam)  # reference.autodiff.make_cost, term for term
 
     def call():
         (g,) = torch.autograd.grad(cost(theta), theta, create_graph=True)

@@ -11,31 +11,33 @@ those of ``manual_backprop.backprop``:
     delta(l) = (delta(l+1) Theta(l)[:, 1:]) .* g'(z(l))
     Delta(l) = delta(l+1)^T a(l),  D(l) = Delta(l) / m + (lambda / m) [0 Theta(l)[:, 1:]]
 
+g'(z) of the hidden layers is taken from z, as ``manual_backprop.activations`` does, right to a
+few ulp wherever its true value is a normal float, even where a unit saturates: for the sigmoid,
+e = exp(-z) is kept in the g' array while a = 1 / (1 + e) is formed, and g' = (e a) a; for tanh,
+g' = 1 / cosh(z)^2 before tanh overwrites z. The regulariser is the plain sum of squares, and
+:func:`manual_backprop.cost.regularization_cost` (scaled, no square overflows) where that sum
+overflows or is so small that its squares lost digits.
+
 Threads: NumPy's BLAS runs with one thread during a call (the caller's setting is restored after
 it): BLAS threads spin waiting for each other, and a call whose second thread shares a core with
-another process takes many times its one-thread time. Above a measured size, and only while other
-processes leave the cores free (read from /proc/stat at most every 50 ms), the examples are split
-into one block of rows per core instead (above a larger size, whatever the load), each block's
-forward and backward pass on its own thread
-(NumPy releases the GIL in products and elementwise passes, so the passes run in parallel too,
-which BLAS threads never do), and the blocks' J and Delta(l) are added at the end. Sigmoid, tanh
-and ReLU hidden units; the sigmoid output is computed into kept arrays, the softmax output by the
-library's functions.
+another process takes many times its one-thread time. From PARALLEL_ABOVE_FLOPS of products up,
+the examples are split into one block of rows per core this process may use, each block's
+forward and backward pass on its own thread (NumPy releases the GIL in products and elementwise
+passes, so the passes run in parallel too, which BLAS threads never do), and the blocks' J and
+Delta(l) are added at the end, in a fixed order. The number of blocks follows from the sizes and
+the cores alone, never from the machine's load, so the same call on the same machine gives the
+same bits every time. Sigmoid, tanh and ReLU hidden units; the sigmoid output is computed into
+kept arrays, the softmax output by the library's functions.
 """
 
 from __future__ import annotations
 
 import os
-import time
-
-try:
-    import resource
-except ImportError:  # not on Windows: the load is then read from nowhere, and blocks run as if the cores were free
-    resource = None
 
 import numpy as np
 
 from ._arguments import as_array, as_layer_sizes, network_arguments, overflow_is_an_error
+from .cost import regularization_cost
 from .unrolling import n_params, theta_shapes
 
 
@@ -51,15 +53,17 @@ def theta_views(theta_vec, layer_sizes):
 __all__ = ["BoundCost"]
 
 # From this many floating-point operations in the products up, the examples are split into one
-# block per core: two blocks took 0.81 to 0.86 of one block's time from 300 Mflop up and 1.4 to 2.3
-# times it below 30 Mflop, with other processes using 1.1 to 1.5 of the 2 cores
-# (python -m benchmarks.threads; benchmarks/results/profile/threads.md).
-PARALLEL_ABOVE_FLOPS = 100e6
-# From this many up, blocks even while other processes use the cores: two blocks took 0.78 to 0.86
-# of one block's time there with 1.1 to 1.5 of the 2 cores taken by others, and a process with two
-# running threads gets a larger share of busy cores than one with one
-# (python -m benchmarks.threads --busy; benchmarks/results/profile/threads-busy.md).
-ALWAYS_PARALLEL_ABOVE_FLOPS = 300e6
+# block per core: two blocks on 2 cores took 0.78 to 0.86 of one block's time from 308.55 Mflop
+# (400-25-10, m = 5000) to 1,655 Mflop, with other processes using 0.8 to 1.5 of the 2 cores or
+# not (once 1.08, at 25,921 Mflop), and 1.4 to 5.1 times it below 31 Mflop
+# (python -m benchmarks.threads and python -m benchmarks.threads --busy;
+# benchmarks/results/profile/threads.md and threads-busy.md).
+PARALLEL_ABOVE_FLOPS = 300e6
+# Where the plain sum of squared weights is used for the regulariser: below SQUARES_FROM a square
+# may have been rounded in the subnormal range (2^-1022 u^-1, so that such a square's absolute
+# error, at most 2^-1074, is below u times the sum); inf means a square or the sum overflowed.
+SQUARES_FROM = 2.0 ** -969
+_FLOAT_MAX = np.finfo(np.float64).max
 
 _controllers = None
 
@@ -135,10 +139,7 @@ class _Block:
             for l in range(L - 2):  # z(l+1) = a(l) Theta(l)^T, computed inside a(l+1), then g in place
                 g = a[l + 1][:, 1:]
                 np.matmul(a[l], thetas[l].T, out=g)
-                if self.act.name == "sigmoid":
-                    _sigmoid(g, out=g)
-                else:
-                    self.act.g(g, out=g)
+                _g_and_g_prime(self.act, g, self.g_prime[l])
             np.matmul(a[L - 2], thetas[L - 2].T, out=self.z_L)
             J_data, delta = self._output(self.z_L)
             for l in range(L - 2, -1, -1):
@@ -146,7 +147,7 @@ class _Block:
                 if l > 0:
                     previous = self.delta[l - 1]
                     np.matmul(delta, thetas[l][:, 1:], out=previous)
-                    previous *= self._g_prime(a[l][:, 1:], self.g_prime[l - 1])
+                    previous *= self.g_prime[l - 1]  # g'(z(l)), kept by the forward pass
                     delta = previous
         return J_data
 
@@ -169,57 +170,39 @@ class _Block:
         np.maximum(t, 0.0, out=t)
         return t.sum() + u.sum(), delta
 
-    def _g_prime(self, a, out):
-        """g'(z) from a = g(z), written into ``out``."""
-        name = self.act.name
-        if name == "sigmoid":
-            np.subtract(1.0, a, out=out)
-            out *= a
-        elif name == "tanh":
-            np.multiply(a, a, out=out)
-            np.subtract(1.0, out, out=out)
-        else:
-            np.greater(a, 0.0, out=out, casting="unsafe")
-        return out
 
+def _g_and_g_prime(act, z, g_prime):
+    """g(z) written over z (a view into a(l+1)) and g'(z), taken from z, into ``g_prime``.
 
-class _LoadWatch:
-    """How many cores other processes used lately, from /proc/stat, read at most every ``PERIOD`` s.
-
-    (busy CPU time of the machine - this process's CPU time) / elapsed time, over the last period;
-    0 where /proc/stat does not exist (then the load average stands in, less this process).
+    Sigmoid: e = exp(-z), clipped at the largest float (so that z < -709 gives a tiny a and a
+    tiny g', never inf * 0), is kept in ``g_prime`` while a = 1 / (1 + e) is formed over z; then
+    g' = (e a) a = e / (1 + e)^2, right to a few ulp wherever it is a normal float. Tanh:
+    g' = 1 / cosh(z)^2 (cosh = inf gives the correct 0), then g = tanh(z). ReLU: g' = [z > 0].
     """
-
-    PERIOD = 0.05
-
-    def __init__(self):
-        self.others = 0.0
-        self.last = self._sample()
-
-    @staticmethod
-    def _sample():
-        if resource is None:
-            return time.perf_counter(), None, 0.0
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        try:
-            with open("/proc/stat", "rb") as f:
-                fields = f.readline().split()[1:9]
-        except OSError:
-            return time.perf_counter(), None, own.ru_utime + own.ru_stime
-        busy = sum(int(v) for v in fields) - int(fields[3]) - int(fields[4])
-        return time.perf_counter(), busy / os.sysconf("SC_CLK_TCK"), own.ru_utime + own.ru_stime
-
-    def others_cores(self):
-        now = time.perf_counter()
-        if now - self.last[0] >= self.PERIOD:
-            sample = self._sample()
-            if sample[1] is None:  # no /proc/stat: the load average, less this process
-                self.others = max(0.0, os.getloadavg()[0] - 1.0) if hasattr(os, "getloadavg") else 0.0
-            else:
-                elapsed = sample[0] - self.last[0]
-                self.others = max(0.0, (sample[1] - self.last[1]) - (sample[2] - self.last[2])) / elapsed
-            self.last = sample
-        return self.others
+    name = act.name
+    if name == "sigmoid":
+        with np.errstate(over="ignore", under="ignore"):  # as activations.sigmoid: exp(-z) = inf, g = 0 are right
+            np.negative(z, out=g_prime)
+            np.exp(g_prime, out=g_prime)
+            np.minimum(g_prime, _FLOAT_MAX, out=g_prime)
+            np.add(g_prime, 1.0, out=z)
+            # 1 / x by np.divide, as activations.sigmoid: 0.042 ms where np.reciprocal takes 0.058
+            # (a(2) at 64-25-10, m = 1797; bit for bit the same; python -m benchmarks.profile).
+            np.divide(1.0, z, out=z)
+            g_prime *= z
+            g_prime *= z
+    elif name == "tanh":
+        with np.errstate(over="ignore", under="ignore"):  # cosh(z)^2 = inf gives the correct g' = 0
+            np.cosh(z, out=g_prime)
+            g_prime *= g_prime
+            np.divide(1.0, g_prime, out=g_prime)
+        np.tanh(z, out=z)
+    elif name == "relu":
+        np.greater(z, 0.0, out=g_prime, casting="unsafe")
+        np.maximum(z, 0.0, out=z)
+    else:  # an Activation of the caller's own: its g'(z) and g(z), allocating
+        g_prime[...] = act.gradient(z)
+        act.g(z, out=z)
 
 
 def _sigmoid(z, out):
@@ -263,9 +246,10 @@ class BoundCost:
     ----------
     layer_sizes : (s_1, ..., s_L); X : (m, s_1); y : labels 0..K-1 (m,) or an (m, K) 0-1 matrix;
     lam : lambda >= 0; activation, output : as for ``nn_cost_function``;
-    blocks : "auto" (one per core above PARALLEL_ABOVE_FLOPS, else 1; one block while other
-        processes use the cores) or an int: the examples are split into this many blocks of rows,
-        run at once on as many threads with one BLAS thread each, and their sums added.
+    blocks : "auto" (one per core this process may use from PARALLEL_ABOVE_FLOPS of products up,
+        else 1: fixed by the sizes and the cores, never by the machine's load) or an int: the
+        examples are split into this many blocks of rows, run at once on as many threads with one
+        BLAS thread each, and their sums added in a fixed order.
 
     Calling it with theta_vec (P,) returns J (float) and a new grad_vec (P,), equal to
     ``nn_cost_function(theta_vec, layer_sizes, X, y, lam)`` to rounding. Float64 only.
@@ -280,14 +264,10 @@ class BoundCost:
         X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
         m = X.shape[0]
         self.m, self.P = m, n_params(self.layer_sizes)
-        watch = blocks == "auto"
-        if watch:
+        if blocks == "auto":
             blocks = _cores() if _products_flops(self.layer_sizes, m) >= PARALLEL_ABOVE_FLOPS else 1
         bounds = np.linspace(0, m, min(blocks, m) + 1).astype(int)
         self.blocks = [_Block(self.layer_sizes, X[r0:r1], Y[r0:r1], act, out) for r0, r1 in zip(bounds[:-1], bounds[1:])]
-        self.whole = self.blocks[0] if len(self.blocks) == 1 else _Block(self.layer_sizes, X, Y, act, out)
-        always = _products_flops(self.layer_sizes, m) >= ALWAYS_PARALLEL_ABOVE_FLOPS
-        self.load = _LoadWatch() if watch and len(self.blocks) > 1 and not always else None
         self.X = X
 
     def __call__(self, theta_vec):
@@ -296,16 +276,12 @@ class BoundCost:
             raise ValueError(f"theta_vec must have length {self.P} for layer sizes {self.layer_sizes}, "
                              f"got {theta_vec.shape[0]}")
         thetas, m, lam = theta_views(theta_vec, self.layer_sizes), self.m, self.lam
-        # Blocks on threads only while the other cores are free: a thread that waits for a core
-        # another process holds makes the whole call wait (measured: docs/benchmarks.md, "threads").
-        parallel = self.load is None or self.load.others_cores() < 0.5
-        blocks = self.blocks if parallel else [self.whole]
         with blas_threads(1), overflow_is_an_error(self.args._replace(thetas=thetas)):
-            first, others = blocks[0], blocks[1:]
+            first, others = self.blocks[0], self.blocks[1:]
             pending = [_thread_pool().submit(block.run, thetas) for block in others]
             J_data = first.run(thetas) + sum(f.result() for f in pending)
             grad_vec = np.empty(self.P)
-            penalty = 0.0
+            squares = 0.0
             for l, (Theta, D) in enumerate(zip(thetas, theta_views(grad_vec, self.layer_sizes))):
                 D[...] = first.Delta[l]  # Delta(l), summed over the blocks
                 for block in others:
@@ -313,6 +289,13 @@ class BoundCost:
                 D /= m
                 if lam > 0:  # into the first block's Delta(l), free now: no P-sized temporaries
                     weights, scratch = Theta[:, 1:], first.Delta[l][:, 1:]
-                    penalty += np.multiply(weights, weights, out=scratch).sum()
+                    with np.errstate(over="ignore", under="ignore"):  # judged below, on the sum
+                        squares += np.multiply(weights, weights, out=scratch).sum()
                     D[:, 1:] += np.multiply(weights, lam / m, out=scratch)
-        return J_data / m + lam / (2.0 * m) * penalty, grad_vec
+            if lam == 0:
+                penalty = 0.0
+            elif SQUARES_FROM <= squares < np.inf:
+                penalty = lam / (2.0 * m) * squares
+            else:  # a square overflowed or lost digits: the library's scaled form
+                penalty = regularization_cost(thetas, lam, m)
+        return J_data / m + penalty, grad_vec

@@ -47,6 +47,7 @@ from .debug import debug_network
 from .gradient_check import check_gradients
 from .hessian import make_hessp
 from .initialization import random_theta_vec
+from .network import Network
 from .predict import predict
 from .unrolling import reshape
 
@@ -270,7 +271,8 @@ def limit_blas_threads(threads):
 
 def train_network(layer_sizes, X, y, lam=0.0, *, theta_vec, activation="sigmoid", output="sigmoid",
                   optimizer="lbfgs", max_iter=100, learning_rate=1.0, callback=None, blas_threads=None):
-    """Minimise :func:`nn_cost_function` over theta_vec for the data (X, y).
+    """Minimise :func:`nn_cost_function` over theta_vec for the data (X, y), through its bound
+    cost function (:meth:`Network.bind`, made once per run; float64).
 
     Parameters
     ----------
@@ -292,10 +294,9 @@ def train_network(layer_sizes, X, y, lam=0.0, *, theta_vec, activation="sigmoid"
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
 
-    def cost_function(theta):
-        return nn_cost_function(theta, layer_sizes, X, y, lam, activation=activation, output=output)
-
     with limit_blas_threads(blas_threads):
+        # Made once per run: X, y and lambda checked once, the arrays kept between calls (float64).
+        cost_function = Network(layer_sizes, activation=activation, output=output).bind(X, y, lam)
         if optimizer == "gd":
             return gradient_descent(cost_function, theta_vec, learning_rate=learning_rate, iterations=max_iter,
                                     callback=callback)

@@ -50,6 +50,7 @@ import numpy as np
 
 from ._arguments import as_array, network_arguments, overflow_is_an_error
 from .activations import relu, sigmoid
+from .bound import PARALLEL_ABOVE_FLOPS, blas_threads
 from .unrolling import reshape
 
 __all__ = [
@@ -276,9 +277,18 @@ def _second_order(theta_vec, layer_sizes, X, y, lam, v, activation, output, meth
     Vs = [np.asarray(V, dtype) for V in reshape(v, layer_sizes)]
     X, Y = np.asarray(args.X, dtype), args.Y.astype(dtype, copy=False)
     R_pass = _R_vectorized if method == "vectorized" else _R_loop
-    with overflow_is_an_error(args, what="H v (some R{z} or R{delta})"):
+    flops = 6 * X.shape[0] * sum(Theta.size for Theta in thetas)
+    threads = 1 if flops < ONE_BLAS_THREAD_BELOW_FLOPS else None  # the caller's setting comes back on return
+    with blas_threads(threads), overflow_is_an_error(args, what="H v (some R{z} or R{delta})"):
         RD = R_pass(thetas, Vs, X, Y, args.lam, SECOND_ORDER[args.act.name], args.out, gauss_newton)
     return np.concatenate([RD_l.ravel(order="F") for RD_l in RD])  # unrolled like theta_vec
+
+
+# One BLAS thread below the size from which threads pay (the bound cost function's threshold):
+# with the default two threads H v took 7.9 ms against 4.5 ms on one at 64-25-10 (m = 1797), 48
+# against 30 ms at 400-25-10 (m = 5000), 136 against 118 ms at 784-256-256-10 (m = 1024), medians
+# of 15 alternating calls, one other process sharing the two cores (python -m benchmarks.hessian_threads).
+ONE_BLAS_THREAD_BELOW_FLOPS = PARALLEL_ABOVE_FLOPS
 
 
 def _regularize(RD, Vs, lam, m):

@@ -26,12 +26,16 @@ COLLECT = """
 import json, os, sys, pytest
 
 class Collected:
-    ids = []
+    ids, phases = [], set()
     def pytest_collection_modifyitems(self, items):
         Collected.ids = [item.nodeid for item in items]
+        Collected.phases = {tuple(phase.name for phase in item.obj._hypothesis_internal_use_settings.phases)
+                            for item in items if hasattr(item.obj, "hypothesis")}
 
 code = pytest.main(["--collect-only", "-qq", "-p", "no:cacheprovider", *sys.argv[1:]], plugins=[Collected()])
-print("COLLECTED " + json.dumps({"exit": int(code), "ids": Collected.ids,
+from hypothesis import settings
+print("COLLECTED " + json.dumps({"exit": int(code), "ids": Collected.ids, "phases": sorted(Collected.phases),
+                                 "derandomize": settings.default.derandomize,
                                  "threads": len(os.listdir("/proc/self/task"))}))
 """
 
@@ -62,3 +66,6 @@ def test_mutmut_collects_every_test_of_the_library_and_nothing_else_into_a_singl
     assert files == others - TOOLING
     # One thread: no BLAS or XLA thread pool whose locks a forked worker would inherit held.
     assert report["threads"] == 1
+    # Every property draws the same examples on every run and stops at its first failing one.
+    assert report["derandomize"]
+    assert report["phases"] == [["explicit", "reuse", "generate", "target"]]

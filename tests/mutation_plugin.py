@@ -7,10 +7,12 @@ environment set here is what NumPy, OpenBLAS and the suite's conftest read when 
   starts a thread pool when NumPy is imported, and mutmut forks a worker per mutant from a process
   that has imported NumPy; the worker would inherit the pool's locks without its threads. One
   thread also keeps two workers on two cores from oversubscribing them.
+* a persistent JAX compilation cache in ``.jax_cache`` beside ``tests/`` (under mutmut, in
+  ``mutants/``): each worker is a fresh process that would otherwise compile every oracle again;
 * ``CI=1``: the suite's Hypothesis profile is derandomised and keeps no example database
   (tests/conftest.py), so every run draws the same examples and reports the same score.
 
-The thread counts are set whatever the environment says (more threads would bring the hang
+The thread counts and the cache are set whatever the environment says (more threads would bring the hang
 back); ``CI`` keeps a value already set, so ``CI=0 mutmut run`` draws random examples.
 
 Two settings change how long a mutant takes, never whether its tests pass:
@@ -24,10 +26,17 @@ Two settings change how long a mutant takes, never whether its tests pass:
 
 import gc
 import os
+from pathlib import Path
 
 BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+JAX_CACHE = {
+    "JAX_COMPILATION_CACHE_DIR": str(Path(__file__).resolve().parents[1] / ".jax_cache"),
+    "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+    "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
+}
 
 os.environ.update(BLAS_THREADS)
+os.environ.update(JAX_CACHE)
 os.environ.setdefault("CI", "1")
 
 import pytest  # noqa: E402  (after the environment, in case a plugin of theirs loads NumPy)

@@ -19,6 +19,9 @@ from .network import Network
 from .predict import predict, predict_proba
 from .unrolling import layer_sizes_of, n_params, reshape, unroll
 
+# the checker's vector-Jacobian check (issue 10)
+from .gradient_check import check_vjp
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -48,4 +51,6 @@ __all__ = [
     "check_gradients",
     "check_nn_gradients",
     "GradientCheckReport",
+    # the checker's vector-Jacobian check (issue 10)
+    "check_vjp",
 ]

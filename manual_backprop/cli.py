@@ -1,14 +1,18 @@
-"""The command line: ``manual-backprop train``, ``check`` and ``demo`` (also ``python -m manual_backprop``).
+"""The command line: manual-backprop train, check and demo (also python -m manual_backprop).
 
-* ``train``: the course's whole workflow on handwritten digits: one gradient check on a small
-  network, then training (a progress bar shows the iteration and J), then the train and test
-  accuracy beside those of scikit-learn's MLPClassifier on the same split, and two pictures (the
-  learning curve and the hidden units' input weights) in the output folder. ``--json`` prints one
-  JSON object instead of the report.
-* ``check``: gradient checks on a few architectures and activations, as a table.
-* ``demo``: the course's 3-5-3 debug network: J, DVec beside gradApprox, their relative difference.
+* train: the course's whole workflow on handwritten digits: one gradient check on a small network,
+  then training (with a progress bar on a terminal), then the train and test accuracy beside those
+  of scikit-learn's MLPClassifier on the same split, and two pictures (the learning curve and the
+  hidden units' input weights) in the output folder. --json prints one JSON object instead.
+* check: gradient checks on a few architectures and activations, as a table.
+* demo: the course's 3-5-3 debug network: J, DVec beside gradApprox, their relative difference.
 
-SciPy, scikit-learn and matplotlib (the ``train`` extra) are imported by the commands that use them.
+Each step is a library call (manual_backprop.data, manual_backprop.train, manual_backprop.plots);
+this module parses the arguments, prints, and turns failures into one line on stderr and an exit
+status: 0 done, 1 the data cannot be used or a check or the training failed, 2 the command line
+is wrong (an option's value, a path that does not exist, an output folder that cannot be written),
+130 interrupted (Ctrl-C). SciPy, scikit-learn, matplotlib, threadpoolctl and tqdm (the train
+extra) are imported by the commands that use them.
 """
 
 from __future__ import annotations
@@ -17,242 +21,54 @@ import argparse
 import json
 import math
 import os
+import shutil
 import sys
 import time
-import warnings
 
 import numpy as np
 
-from reference.finite_difference import central_difference, relative_difference
-
+from . import __version__
 from .activations import ACTIVATIONS
-from .backprop import nn_cost, nn_cost_function
 from .cost import OUTPUTS
-from .gradient_check import check_gradients, debug_network
+from .gradient_check import check_nn_gradients
 
-__all__ = ["main", "ProgressBar"]
+__all__ = ["main", "CHECKS", "EXIT_DATA", "EXIT_USAGE", "EXIT_INTERRUPTED"]
+
+EXIT_DATA, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+PROG = "manual-backprop"
+# The modules of the train extra: a missing one is named with the command that installs it.
+TRAIN_EXTRA = ("scipy", "sklearn", "matplotlib", "threadpoolctl", "tqdm")
 
 
-def demo(lam):
-    theta_vec, layer_sizes, X, y = debug_network()
-    J, grad_vec = nn_cost_function(theta_vec, layer_sizes, X, y, lam)
-    grad_approx = central_difference(lambda theta: nn_cost(theta, layer_sizes, X, y, lam), theta_vec)
-    print(f"network {'-'.join(map(str, layer_sizes))}, m = {X.shape[0]}, lambda = {lam:g}")
-    print(f"cost J = {J:.10f}")
+class CommandError(Exception):
+    """A failure to report as one line on stderr with an exit status (no traceback)."""
+
+    def __init__(self, message, status):
+        super().__init__(" ".join(str(message).split()))
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line (no usage block) and exit status 2."""
+
+    def error(self, message):
+        raise CommandError(f"{self.prog}: {message} (see {self.prog} --help)", EXIT_USAGE)
+
+
+# ---------------------------------------------------------------------------------------------
+# demo and check
+
+
+def demo(args):
+    """The course's checkNNGradients output: gradApprox beside DVec, then their relative difference."""
+    report = check_nn_gradients(args.lam)
+    print(f"network {_network_name(report.layer_sizes)}, m = 5, lambda = {args.lam:g}")
+    print(f"cost J = {report.cost:.10f}")
     print(f"{'gradApprox':>14} {'DVec':>14}")
-    for numerical, analytical in zip(grad_approx, grad_vec):
+    for numerical, analytical in zip(report.numerical, report.analytical):
         print(f"{numerical:14.10f} {analytical:14.10f}")
-    rel = relative_difference(grad_approx, grad_vec)
-    print(f"relative difference norm(gradApprox - DVec) / norm(gradApprox + DVec) = {rel:.3e}")
-    return 0
-
-
-class ProgressBar:
-    """A text progress bar on a stream: ``[#####-----] iteration 120/400  J = 0.4321``.
-
-    On a terminal it redraws one line in place; elsewhere (a log, a pipe) it writes a line every
-    tenth of the way, so logs stay short. Call it as ``bar(iteration, J)``; ``bar.close()`` ends it.
-    """
-
-    def __init__(self, total, stream=None, width=30):
-        self.total, self.width = max(1, total), width
-        self.stream = sys.stderr if stream is None else stream
-        self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.last_tenth, self.last_draw, self.line, self.written = -1, 0.0, None, None
-
-    def __call__(self, iteration, J):
-        fraction = min(1.0, iteration / self.total)
-        filled = int(round(fraction * self.width))
-        self.line = f"[{'#' * filled}{'-' * (self.width - filled)}] iteration {iteration}/{self.total}  J = {J:.6f}"
-        if self.interactive:
-            now = time.perf_counter()
-            if now - self.last_draw > 0.05:
-                self.stream.write("\r" + self.line)
-                self.stream.flush()
-                self.last_draw = now
-        elif int(fraction * 10) > self.last_tenth:
-            self.last_tenth = int(fraction * 10)
-            self.stream.write(self.line + "\n")
-            self.written = self.line
-
-    def close(self):
-        """Show the last iteration (an optimiser may stop before ``total``) and end the line."""
-        if self.interactive and self.line is not None:
-            self.stream.write("\r" + self.line + "\n")
-        elif self.line != self.written:
-            self.stream.write(self.line + "\n")
-        self.stream.flush()
-
-
-def gradient_check_row(hidden_layers, *, activation, output, lam, num_labels=3, method="central"):
-    """One gradient check of backprop on the debug network with ``hidden_layers`` hidden layers of
-    5 units (:func:`manual_backprop.gradient_check.debug_network`): (layer_sizes, report)."""
-    theta_vec, layer_sizes, X, y = debug_network(num_labels=num_labels, hidden_layers=hidden_layers)
-
-    def cost_function(theta):
-        return nn_cost_function(theta, layer_sizes, X, y, lam, activation=activation, output=output)
-
-    def cost(theta):
-        return nn_cost(theta, layer_sizes, X, y, lam, activation=activation, output=output)
-
-    report = check_gradients(cost_function, theta_vec, layer_sizes, method=method, cost=cost,
-                             rng=np.random.default_rng(0))
-    return layer_sizes, report
-
-
-def _network_name(layer_sizes):
-    return "-".join(map(str, layer_sizes))
-
-
-def _load_data(args):
-    from .data import load_course_split, load_digits_split
-
-    if args.data is None:
-        return load_digits_split(test_size=args.test_size), "scikit-learn's load_digits, 8x8 images, pixels scaled to [0, 1]"
-    return (load_course_split(args.data, test_size=args.test_size),
-            f"{os.fspath(args.data)}, course labels 1..10 mapped to digits (10 is 0)")
-
-
-def _baseline(args, digits):
-    """scikit-learn's MLPClassifier with the same hidden layers, activation, lambda and iterations."""
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
-
-    activation = {"sigmoid": "logistic", "tanh": "tanh", "relu": "relu"}[args.activation]
-    mlp = MLPClassifier(hidden_layer_sizes=tuple(args.hidden), activation=activation, alpha=args.lam,
-                        solver="lbfgs", max_iter=args.max_iter, random_state=args.seed)
-    start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        mlp.fit(digits.X_train, digits.y_train)
-    seconds = time.perf_counter() - start
-    converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
-    settings = (f"MLPClassifier(hidden_layer_sizes={tuple(args.hidden)}, activation={activation!r}, "
-                f"alpha={args.lam:g}, solver='lbfgs', max_iter={args.max_iter}, random_state={args.seed})")
-    return {
-        "baseline": settings,
-        "baseline_train_accuracy": float(mlp.score(digits.X_train, digits.y_train)),
-        "baseline_test_accuracy": float(mlp.score(digits.X_test, digits.y_test)),
-        "baseline_converged": converged,
-        "baseline_seconds": seconds,
-    }
-
-
-def train(args):
-    from threadpoolctl import threadpool_limits
-
-    # The digits' matrices are small (1,347 x 64 by 64 x 25): BLAS threads cost more in synchronisation
-    # than they save, and far more on a busy machine, so one thread is the default.
-    with threadpool_limits(limits=args.blas_threads, user_api="blas"):
-        return _train(args)
-
-
-def _train(args):
-    from reference.tolerances import tolerance
-
-    from .plots import plot_hidden_units, plot_learning_curve
-    from .predict import predict
-    from .train import OPTIMIZERS, hidden_unit_spread, initial_weights, train_network
-    from .unrolling import reshape
-
-    started = time.perf_counter()
-    say = (lambda *a: None) if args.json else print
-    digits, source = _load_data(args)
-    K = int(max(digits.y_train.max(), digits.y_test.max())) + 1
-    layer_sizes = (digits.X_train.shape[1], *args.hidden, K)
-    settings = {
-        "layer_sizes": list(layer_sizes), "lambda": args.lam, "activation": args.activation, "output": args.output,
-        "optimizer": args.optimizer, "max_iter": args.max_iter, "learning_rate": args.learning_rate,
-        "init": args.init, "seed": args.seed, "test_size": args.test_size,
-        "data": source, "m_train": int(digits.y_train.size), "m_test": int(digits.y_test.size),
-    }
-    say(f"data: {source}; {digits.y_train.size} training and {digits.y_test.size} test examples")
-    say(f"network {_network_name(layer_sizes)}, {args.activation} hidden units, {args.output} output, "
-        f"lambda = {args.lam:g}, initialisation {args.init}")
-
-    # The course's order: check the gradient once, on a small network, then switch the check off.
-    check_sizes, report = gradient_check_row(len(args.hidden), activation=args.activation, output=args.output,
-                                             lam=args.lam)
-    gradient_check = {"layer_sizes": list(check_sizes), "relative_difference": report.relative_difference,
-                      "tolerance": report.tolerance, "passed": bool(report.passed)}
-    say(f"gradient check on the small network {_network_name(check_sizes)}: relative difference "
-        f"{report.relative_difference:.3e} (tolerance {report.tolerance:g}): {'passed' if report.passed else 'FAILED'}")
-    if not report.passed:
-        print(f"backprop disagrees with the numerical gradient; not training.\n{report}", file=sys.stderr)
-        return 1
-
-    say(f"training: {OPTIMIZERS[args.optimizer]}, at most {args.max_iter} iterations")
-    bar = None if args.no_progress else ProgressBar(args.max_iter)
-    theta_vec = initial_weights(layer_sizes, args.init, rng=np.random.default_rng(args.seed))
-    start = time.perf_counter()
-    result = train_network(layer_sizes, digits.X_train, digits.y_train, args.lam, theta_vec=theta_vec,
-                           activation=args.activation, output=args.output, optimizer=args.optimizer,
-                           max_iter=args.max_iter, learning_rate=args.learning_rate, callback=bar)
-    seconds = time.perf_counter() - start
-    if bar is not None:
-        bar.close()
-    say(f"stopped after {result.n_iterations} iterations ({result.message}): J = {result.cost_history[-1]:.6f}, "
-        f"{seconds:.2f} s")
-
-    thetas = reshape(result.theta_vec, layer_sizes)
-    accuracy = {
-        "train_accuracy": float(np.mean(predict(thetas, digits.X_train, activation=args.activation,
-                                                output=args.output) == digits.y_train)),
-        "test_accuracy": float(np.mean(predict(thetas, digits.X_test, activation=args.activation,
-                                               output=args.output) == digits.y_test)),
-    }
-    spread = hidden_unit_spread(result.theta_vec, layer_sizes)
-    # Layers of one unit have nothing to be identical to; the question is for the others.
-    spreads = [d for d, s in zip(spread, layer_sizes[1:-1]) if s > 1]
-    tol = tolerance("identical_units")
-    limit = tol.atol + tol.rtol * float(np.abs(result.theta_vec).max())
-    identical = bool(spreads) and all(d <= limit for d in spreads)
-    baseline = {} if args.no_baseline else _baseline(args, digits)
-
-    os.makedirs(args.out, exist_ok=True)
-    title = f"{_network_name(layer_sizes)}, lambda = {args.lam:g}, {OPTIMIZERS[args.optimizer]}, init {args.init}"
-    figures = {
-        "learning_curve": plot_learning_curve(result.cost_history, os.path.join(args.out, "learning_curve.png"),
-                                              title=f"Learning curve: {title}"),
-        "hidden_units": plot_hidden_units(thetas[0], os.path.join(args.out, "hidden_units.png"),
-                                          image_shape=digits.image_shape, order=digits.order,
-                                          title=f"Hidden units of {_network_name(layer_sizes)}: input weights"),
-    }
-
-    summary = {
-        "settings": settings, "gradient_check": gradient_check, **accuracy, **baseline,
-        "final_cost": result.cost_history[-1], "iterations": result.n_iterations, "converged": result.converged,
-        "optimizer_message": result.message, "cost_history": result.cost_history,
-        "hidden_units_identical": identical, "hidden_unit_spread": spread,
-        "seconds": seconds, "total_seconds": time.perf_counter() - started, "figures": figures,
-    }
-    print(json.dumps(summary) if args.json else _report(summary))
-    return 0
-
-
-def _report(summary):
-    """The end of the text report: accuracies side by side, the symmetry verdict, the figures."""
-    lines = [f"\n{'accuracy':<30}{'train':>8}{'test':>8}",
-             f"{'manual-backprop (this run)':<30}{summary['train_accuracy']:>8.4f}{summary['test_accuracy']:>8.4f}"]
-    if "baseline" in summary:
-        note = "" if summary["baseline_converged"] else " (stopped at max_iter)"
-        lines += [f"{'scikit-learn MLPClassifier':<30}{summary['baseline_train_accuracy']:>8.4f}"
-                  f"{summary['baseline_test_accuracy']:>8.4f}",
-                  f"  baseline: {summary['baseline']}{note}, {summary['baseline_seconds']:.2f} s"]
-    if summary["hidden_units_identical"]:
-        hidden = summary["settings"]["layer_sizes"][1:-1]
-        units = (f"the {hidden[0]} hidden units stayed identical" if len(hidden) == 1 else
-                 f"the hidden units of each of the {len(hidden)} hidden layers ({', '.join(map(str, hidden))} "
-                 f"units) stayed identical")
-        lines.append(f"\nsymmetry: {units} "
-                     f"(all-equal initial weights never break symmetry), so the network has in effect one hidden "
-                     f"unit per layer; test accuracy {summary['test_accuracy']:.4f}")
-    elif max(summary["settings"]["layer_sizes"][1:-1]) > 1:
-        lines.append(f"\nsymmetry broken: the hidden units differ (largest weight difference between units "
-                     f"{max(summary['hidden_unit_spread']):.3g})")
-    lines += [f"figures: {summary['figures']['learning_curve']}, {summary['figures']['hidden_units']}",
-              f"total {summary['total_seconds']:.1f} s"]
-    return "\n".join(lines)
+    print(f"relative difference norm(gradApprox - DVec) / norm(gradApprox + DVec) = {report.relative_difference:.3e}")
+    return 0 if report.passed else EXIT_DATA
 
 
 CHECKS = [  # (hidden layers, activation, output, lambda, K) of the networks that `check` runs
@@ -267,90 +83,300 @@ CHECKS = [  # (hidden layers, activation, output, lambda, K) of the networks tha
 ]
 
 
+def _verdict(report):
+    return {"passed": "passed", "failed": "FAILED"}.get(report.verdict, report.verdict)
+
+
 def check(args):
-    header = f"{'network':<14}{'activation':<12}{'output':<9}{'lambda':>7}  {'relative difference':>20}  {'tolerance':>10}  result"
+    from .train import check_small_network
+
+    if args.plot is not None:
+        from .plots import check_output_folder
+
+        if args.method == "directional":
+            raise CommandError(f"{PROG} check: --plot draws the error of each entry, which the directional method "
+                               "does not have; use --method central or complex", EXIT_USAGE)
+        try:
+            check_output_folder(args.plot)
+        except OSError as error:
+            raise CommandError(f"{PROG} check: --plot {error}", EXIT_USAGE) from None
+    header = (f"{'network':<14}{'activation':<12}{'output':<9}{'lambda':>7}  {'relative difference':>20}  "
+              f"{'tolerance':>10}  result")
     print(f"gradient checks ({args.method}) of backprop on small networks (weights and X from debug_initialize_weights)")
     print(header)
     print("-" * len(header))
-    all_passed = True
+    all_passed, figures = True, []
     for hidden_layers, activation, output, lam, K in CHECKS:
         if args.method == "complex" and activation == "relu":
             continue  # relu is not analytic: the complex step does not apply
-        layer_sizes, report = gradient_check_row(hidden_layers, activation=activation, output=output, lam=lam,
-                                                 num_labels=K, method=args.method)
+        layer_sizes, report = check_small_network(hidden_layers, activation=activation, output=output, lam=lam,
+                                                  num_labels=K, method=args.method)
         all_passed &= bool(report.passed)
-        print(f"{_network_name(layer_sizes):<14}{activation:<12}{output:<9}{lam:>7g}  {report.relative_difference:>20.3e}"
-              f"  {report.tolerance:>10.1e}  {'passed' if report.passed else 'FAILED'}")
-    return 0 if all_passed else 1
+        print(f"{_network_name(layer_sizes):<14}{activation:<12}{output:<9}{lam:>7g}  "
+              f"{report.relative_difference:>20.3e}  {report.tolerance:>10.1e}  {_verdict(report)}")
+        if args.plot is not None:
+            name = f"check-{_network_name(layer_sizes)}-{activation}-{output}-lambda{lam:g}.png"
+            figures.append(report.plot(os.path.join(args.plot, name)))
+    if figures:
+        print(f"figures: {len(figures)} heat maps of log10 |numerical - analytical| in {args.plot}")
+    return 0 if all_passed else EXIT_DATA
 
 
-def _positive_int(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text}")
-    return value
+# ---------------------------------------------------------------------------------------------
+# train
 
 
-def _fraction(text):
-    value = float(text)
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be a fraction in (0, 1), got {text}")
-    return value
+def _network_name(layer_sizes):
+    return "-".join(map(str, layer_sizes))
 
 
-def _non_negative(text):
-    value = float(text)
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
-    return value
+def _progress_bar(total, enabled):
+    """A tqdm bar on stderr for ``total`` iterations: iteration, J, rate and time left.
+
+    Returns (callback(iteration, J), bar); the bar is a no-op when not ``enabled``.
+    """
+    from tqdm import tqdm
+
+    # The terminal's size, or 100 x 24 where it reports none (a pipe, a terminal of size 0 x 0, in
+    # which tqdm would draw nothing).
+    width, height = shutil.get_terminal_size((100, 24))
+    bar = tqdm(total=total, desc="training", unit="it", file=sys.stderr, disable=not enabled, ncols=width, nrows=height,
+               mininterval=0.1 if sys.stderr.isatty() else 1.0,
+               bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt}{postfix} "
+                          "[{elapsed}<{remaining}, {rate_fmt}]")
+
+    def callback(iteration, J):
+        bar.set_postfix_str(f"J = {J:.6f}", refresh=False)
+        bar.update(iteration - bar.n)
+
+    return callback, bar
 
 
-def _positive(text):
-    value = float(text)
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
-    return value
+def _load(args):
+    """The data step, with its failures as command errors: a path is a usage error, its contents data."""
+    from .data import load_split
+
+    try:
+        return load_split(args.data, test_size=args.test_size)
+    except (FileNotFoundError, IsADirectoryError) as error:
+        raise CommandError(f"{PROG} train: --data {error}", EXIT_USAGE) from None
+    except (OSError, ValueError) as error:
+        raise CommandError(f"{PROG} train: {error}", EXIT_DATA) from None
+
+
+def train(args):
+    from .plots import check_output_folder, plot_training_run
+    from .train import (OPTIMIZERS, check_small_network, initial_weights, mlp_baseline, summarize_run,
+                        train_network)
+    from .unrolling import reshape
+
+    import threadpoolctl  # noqa: F401  (the rest of the train extra: a missing one is named before any work)
+    import tqdm  # noqa: F401
+
+    started = time.perf_counter()
+    say = (lambda *a: None) if args.json or args.quiet else print
+    digits, source = _load(args)
+    try:
+        check_output_folder(args.out)
+    except OSError as error:
+        raise CommandError(f"{PROG} train: --out {error}", EXIT_USAGE) from None
+    K = int(max(digits.y_train.max(), digits.y_test.max())) + 1
+    layer_sizes = (digits.X_train.shape[1], *args.hidden, K)
+    settings = {
+        "layer_sizes": list(layer_sizes), "lambda": args.lam, "activation": args.activation, "output": args.output,
+        "optimizer": args.optimizer, "max_iter": args.max_iter, "learning_rate": args.learning_rate,
+        "init": args.init, "seed": args.seed, "test_size": args.test_size, "blas_threads": args.blas_threads,
+        "data": source, "m_train": int(digits.y_train.size), "m_test": int(digits.y_test.size),
+    }
+    say(f"data: {source}; {digits.y_train.size} training and {digits.y_test.size} test examples")
+    say(f"network {_network_name(layer_sizes)}, {args.activation} hidden units, {args.output} output, "
+        f"lambda = {args.lam:g}, initialisation {args.init}")
+
+    # The course's order: check the gradient once, on a small network, then switch the check off.
+    check_sizes, report = check_small_network(len(args.hidden), activation=args.activation, output=args.output,
+                                              lam=args.lam)
+    say(f"gradient check on the small network {_network_name(check_sizes)}: relative difference "
+        f"{report.relative_difference:.3e} (tolerance {report.tolerance:g}): {_verdict(report)}")
+    if not report.passed:
+        print(f"backprop disagrees with the numerical gradient; not training.\n{report}", file=sys.stderr)
+        return EXIT_DATA
+
+    say(f"training: {OPTIMIZERS[args.optimizer]}, at most {args.max_iter} iterations, "
+        f"{args.blas_threads} BLAS thread{'s' if args.blas_threads > 1 else ''}")
+    sys.stdout.flush()
+    show = not args.quiet and (args.progress if args.progress is not None else sys.stderr.isatty())
+    callback, bar = _progress_bar(args.max_iter, show)
+    start = time.perf_counter()
+    with bar:
+        try:
+            theta_vec = initial_weights(layer_sizes, args.init, rng=np.random.default_rng(args.seed))
+            result = train_network(layer_sizes, digits.X_train, digits.y_train, args.lam, theta_vec=theta_vec,
+                                   activation=args.activation, output=args.output, optimizer=args.optimizer,
+                                   max_iter=args.max_iter, learning_rate=args.learning_rate, callback=callback,
+                                   blas_threads=args.blas_threads)
+        except FloatingPointError as error:
+            raise CommandError(f"{PROG} train: training stopped: {error}", EXIT_DATA) from None
+        except MemoryError:
+            raise CommandError(f"{PROG} train: not enough memory to train the network {_network_name(layer_sizes)}",
+                               EXIT_DATA) from None
+    seconds = time.perf_counter() - start
+    say(f"stopped after {result.n_iterations} iterations ({result.message}): J = {result.cost_history[-1]:.6f}, "
+        f"{seconds:.2f} s")
+
+    summary = {"settings": settings, **summarize_run(layer_sizes, result, digits, activation=args.activation,
+                                                     output=args.output, seconds=seconds,
+                                                     check=(check_sizes, report))}
+    if not args.no_baseline:
+        summary.update(mlp_baseline(digits, args.hidden, activation=args.activation, lam=args.lam,
+                                    max_iter=args.max_iter, seed=args.seed, blas_threads=args.blas_threads))
+    title = f"{_network_name(layer_sizes)}, lambda = {args.lam:g}, {OPTIMIZERS[args.optimizer]}, init {args.init}"
+    summary["figures"] = plot_training_run(
+        args.out, result.cost_history, reshape(result.theta_vec, layer_sizes)[0],
+        gradient_norm_history=result.gradient_norm_history, image_shape=digits.image_shape, order=digits.order,
+        title=title, note=f"test accuracy {summary['test_accuracy']:.4f}")
+    summary["total_seconds"] = time.perf_counter() - started
+    print(json.dumps(summary) if args.json else _report(summary))
+    return 0
+
+
+def _report(summary):
+    """The end of the text report: accuracies side by side, the symmetry verdict, the figures."""
+    lines = [f"\n{'accuracy':<30}{'train':>8}{'test':>8}",
+             f"{'manual-backprop (this run)':<30}{summary['train_accuracy']:>8.4f}{summary['test_accuracy']:>8.4f}"]
+    if "baseline" in summary:
+        note = "" if summary["baseline_converged"] else " (stopped at max_iter)"
+        lines += [f"{'scikit-learn MLPClassifier':<30}{summary['baseline_train_accuracy']:>8.4f}"
+                  f"{summary['baseline_test_accuracy']:>8.4f}",
+                  f"  baseline: {summary['baseline']}{note}, {summary['baseline_seconds']:.2f} s"]
+    hidden = summary["settings"]["layer_sizes"][1:-1]
+    if summary["hidden_units_identical"]:
+        units = (f"the {hidden[0]} hidden units stayed identical" if len(hidden) == 1 else
+                 f"the hidden units of each of the {len(hidden)} hidden layers ({', '.join(map(str, hidden))} "
+                 f"units) stayed identical")
+        lines.append(f"\nsymmetry: {units} "
+                     f"(all-equal initial weights never break symmetry), so the network has in effect one hidden "
+                     f"unit per layer; test accuracy {summary['test_accuracy']:.4f}")
+    elif hidden and max(hidden) > 1:
+        lines.append(f"\nsymmetry broken: the hidden units differ (largest weight difference between units "
+                     f"{max(summary['hidden_unit_spread']):.3g})")
+    lines += [f"figures: {summary['figures']['learning_curve']}, {summary['figures']['hidden_units']}",
+              f"total {summary['total_seconds']:.1f} s"]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Arguments
+
+
+def _integer(minimum):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {minimum}, got {text}")
+        return value
+
+    return parse
+
+
+def _number(low, *, low_open=False, high=None):
+    """A finite float >= low (> low when low_open), < high when given."""
+    want = f"a finite number {'>' if low_open else '>='} {low:g}" + (f" and < {high:g}" if high is not None else "")
+
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {want}, got {text!r}") from None
+        if not (math.isfinite(value) and (value > low if low_open else value >= low)
+                and (high is None or value < high)):
+            raise argparse.ArgumentTypeError(f"expected {want}, got {text}")
+        return value
+
+    return parse
 
 
 def _train_parser(commands):
     from .train import INITIALIZATIONS, OPTIMIZERS
 
+    description = ("The course's workflow on scikit-learn's 8x8 handwritten digits (or a course .mat file): "
+                   "one gradient check on a small network, training, the train and test accuracy beside "
+                   "scikit-learn's MLPClassifier, and two pictures in the output folder.")
     p = commands.add_parser("train", help="train on handwritten digits: gradient check, training, accuracy, pictures",
-                            description="The course's workflow on scikit-learn's 8x8 digits (or a course .mat file).")
-    p.add_argument("--hidden", type=_positive_int, nargs="+", default=[25], metavar="S",
+                            description=description,
+                            epilog="exit status: 0 done, 1 the data cannot be used or training failed, "
+                                   "2 a wrong option or path, 130 interrupted")
+    p.add_argument("--hidden", type=_integer(1), nargs="+", default=[25], metavar="S",
                    help="units of each hidden layer (default 25: the network 64-25-10)")
-    p.add_argument("--lambda", dest="lam", type=_non_negative, default=1.0, help="regularisation lambda (default 1)")
+    p.add_argument("--lambda", dest="lam", type=_number(0), default=1.0, help="regularisation lambda (default 1)")
     p.add_argument("--optimizer", choices=list(OPTIMIZERS), default="lbfgs",
                    help="lbfgs (SciPy L-BFGS-B, default), cg (SciPy CG, the course's fmincg) or gd (gradient descent)")
-    p.add_argument("--max-iter", type=_positive_int, default=400, help="iterations (default 400)")
-    p.add_argument("--learning-rate", type=_positive, default=1.0, help="alpha for gradient descent (default 1)")
+    p.add_argument("--max-iter", type=_integer(1), default=400, help="iterations (default 400)")
+    p.add_argument("--learning-rate", type=_number(0, low_open=True), default=1.0,
+                   help="alpha for gradient descent (default 1)")
     p.add_argument("--init", choices=list(INITIALIZATIONS), default="random",
                    help="initial weights: " + "; ".join(f"{k}: {v}" for k, v in INITIALIZATIONS.items()))
     p.add_argument("--activation", choices=sorted(ACTIVATIONS), default="sigmoid", help="hidden units (default sigmoid)")
     p.add_argument("--output", choices=sorted(OUTPUTS), default="sigmoid", help="output layer (default sigmoid)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the initial weights and of the baseline (default 0)")
-    p.add_argument("--test-size", type=_fraction, default=0.25, help="fraction of each digit held out (default 0.25)")
+    p.add_argument("--seed", type=_integer(0), default=0,
+                   help="seed of the initial weights and of the baseline (default 0)")
+    p.add_argument("--test-size", type=_number(0, low_open=True, high=1), default=0.25,
+                   help="fraction of each digit held out (default 0.25)")
     p.add_argument("--data", default=None, metavar="FILE.mat",
                    help="an ex4data1.mat-style file (X, y with labels 1..10) instead of scikit-learn's digits")
-    p.add_argument("--out", default="manual-backprop-out", help="folder for the PNGs (default ./manual-backprop-out)")
-    p.add_argument("--blas-threads", type=_positive_int, default=1, help="threads of BLAS (default 1)")
+    p.add_argument("--out", default="manual-backprop-out", metavar="FOLDER",
+                   help="folder for the two PNGs, checked before training (default ./manual-backprop-out)")
+    p.add_argument("--blas-threads", type=_integer(1), default=1,
+                   help="threads of every BLAS library during training and the baseline (default 1)")
     p.add_argument("--json", action="store_true", help="print one JSON object with the settings and the results")
     p.add_argument("--no-baseline", action="store_true", help="skip scikit-learn's MLPClassifier")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar on stderr (default: only when stderr is a terminal)")
+    p.add_argument("--quiet", action="store_true", help="print the result only: no steps, no progress bar")
+
+
+def _parser():
+    parser = _Parser(prog=PROG, description="Neural-network backpropagation written by hand in NumPy: train on "
+                                            "handwritten digits, check gradients, run the course's debug network.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{train,check,demo}")
+    _train_parser(commands)
+    check_parser = commands.add_parser(
+        "check", help="gradient checks on a few architectures and activations",
+        description="Backprop's DVec against a numerical gradient on small networks of several depths, "
+                    "activations and output layers, as a table. Exit status 1 when a row fails.")
+    check_parser.add_argument("--method", choices=["central", "directional", "complex"], default="central",
+                              help="how the numerical gradient is taken (default central differences)")
+    check_parser.add_argument("--plot", metavar="FOLDER", default=None,
+                              help="also write each check's heat map of the entries' errors there (central or "
+                                   "complex), one PNG per network")
+    demo_parser = commands.add_parser(
+        "demo", help="cost and gradient of the course's 3-5-3 debug network",
+        description="The course's checkNNGradients: J, then gradApprox beside DVec, then their relative difference.")
+    demo_parser.add_argument("--lambda", dest="lam", type=_number(0), default=0.0, help="regularisation (default 0)")
+    return parser
+
+
+COMMANDS = {"train": train, "check": check, "demo": demo}
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="manual-backprop", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    _train_parser(commands)
-    check_parser = commands.add_parser("check", help="gradient checks on a few architectures and activations")
-    check_parser.add_argument("--method", choices=["central", "directional", "complex"], default="central",
-                              help="how the numerical gradient is taken (default central differences)")
-    demo_parser = commands.add_parser("demo", help="cost and gradient of the course's 3-5-3 debug network")
-    demo_parser.add_argument("--lambda", dest="lam", type=_non_negative, default=0.0, help="regularisation (default 0)")
-    args = parser.parse_args(argv)
-    if args.command == "train":
-        return train(args)
-    if args.command == "check":
-        return check(args)
-    return demo(args.lam)
+    """Run the command line on ``argv`` (default sys.argv[1:]); returns the exit status."""
+    try:
+        args = _parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except CommandError as error:
+        print(error, file=sys.stderr)
+        return error.status
+    except ModuleNotFoundError as error:
+        missing = (error.name or "").split(".")[0]
+        if missing not in TRAIN_EXTRA:
+            raise
+        print(f"{PROG}: this command needs the train extra ({missing} is missing): "
+              f'pip install "manual-backprop[train]"', file=sys.stderr)
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

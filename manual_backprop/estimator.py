@@ -23,6 +23,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._arguments import as_count
 from .predict import predict, predict_proba
 from .train import INITIALIZATIONS, OPTIMIZERS, initial_weights, train_network
 from .unrolling import reshape
@@ -75,9 +76,12 @@ class BackpropClassifier(ClassifierMixin, BaseEstimator):
         if self.init not in INITIALIZATIONS:
             raise ValueError(f"init must be one of {sorted(INITIALIZATIONS)}, got {self.init!r}")
         hidden = self.hidden_layer_sizes
-        if isinstance(hidden, numbers.Integral):
+        if isinstance(hidden, numbers.Integral) and not isinstance(hidden, (bool, np.bool_)):
             hidden = (hidden,)
-        return tuple(hidden)
+        if not isinstance(hidden, (tuple, list, np.ndarray)) or np.ndim(hidden) != 1:
+            raise TypeError(f"hidden_layer_sizes must be a tuple of integers (s_2, ..., s_(L-1)), such as (25,), "
+                            f"got {self.hidden_layer_sizes!r}")
+        return tuple(as_count(f"hidden_layer_sizes[{i}]", s) for i, s in enumerate(hidden))
 
     def fit(self, X, y):
         """Train on X (m, n) and labels y (m,); returns self."""

@@ -1,88 +1,129 @@
-"""The gradient check: compare an analytical gradient with a numerical one, and point at the bug.
+"""The gradient check: compare an analytical gradient with a numerical one, give a verdict, point at the bug.
 
-The course checks backpropagation before training by comparing DVec with gradApprox, the central
-differences of J, through the relative difference
+The course checks backpropagation by comparing DVec with the central differences of J through
 
-    norm(gradApprox - DVec) / norm(gradApprox + DVec),
+    norm(numgrad - DVec) / norm(numgrad + DVec),
 
-which must be small (below 1e-9 with eps = 1e-4). :func:`check_gradients` does that with any of
-three numerical methods and, beyond a verdict, says where a wrong gradient is wrong:
+which must be below 1e-9 with eps = 1e-4. :func:`check_gradients` does that, and more:
 
-* ``method="central"``: central differences over every coordinate, 2P cost evaluations for
-  P parameters (the course's gradApprox);
-* ``method="directional"``: central differences along random unit directions u against u . grad,
-  2 evaluations per direction whatever P, plus one direction per layer and part (bias column,
-  weights); when it fails, a bisection along the worst part finds a wrong entry in about
-  2 log2(P) more evaluations;
-* ``method="complex"``: the complex step Im J(theta + i h e_k) / h, P evaluations, exact to
-  rounding, for costs written with analytic operations (sigmoid and tanh networks; not ReLU).
+* **Three verdicts.** ``report.verdict`` is "passed", "failed" or "cannot tell", with
+  ``report.reason``. "failed" needs evidence that the gradient is wrong (it disagrees at every step);
+  "passed" needs every entry (or direction) to agree; anything else is "cannot tell", e.g. a kink
+  within the step that no step down to 1e-8 resolves.
+* **One J.** Every number comes from one cost: with ``cost=`` (J alone, e.g. ``nn_cost``), its
+  value at theta must equal ``cost_fn(theta)[0]`` to the rounding of J, or the check refuses.
+* **Step refinement.** An entry that disagrees at eps is decided by shorter steps
+  (:mod:`manual_backprop.refinement`): a wrong one disagrees at every step, a kink within the step
+  stops disagreeing, or matches a one-sided slope. A few evaluations per disagreeing entry.
+* ``eps="auto"``: per entry, the step that minimises truncation + rounding, and that error bound
+  printed beside the difference.
+* **Where and why.** Per layer, bias column and weights apart; the wrong entries by name; for a
+  failing block the likely cause (:mod:`manual_backprop.diagnosis`); ``report.plot(path)``.
 
-Entries are named in the course's 1-based layer numbering: layer l is Theta(l), the matrix from
-layer l to layer l + 1 (``reshape(theta_vec, layer_sizes)[l - 1]``); rows and columns index that
-matrix as a NumPy array, from 0, so column 0 is the bias column. Coordinates that sit on a kink
-(a ReLU input at 0, where the left and right derivatives differ) are reported as kinks and left
-out of the verdict instead of being reported as false mismatches.
+Methods: ``"central"`` (the course's computeNumericalGradient, 2P evaluations), ``"directional"``
+(n random unit directions u drawn from ``rng``, plus one per layer part, 2 evaluations each
+whatever P: a wrong gradient is wrong along almost every direction, and random ones cannot all miss
+an error as fixed ones can), ``"complex"`` (the complex step, exact to rounding, P complex
+evaluations, for costs written with analytic operations).
 
-The numerical derivatives come from :mod:`reference.finite_difference` (NumPy only) and the
-tolerances from :mod:`reference.tolerances`; nothing here needs JAX.
+Entries are named in the course's 1-based layer numbering: Theta(l) is the matrix from layer l to
+layer l + 1; rows and columns index it from 0, so column 0 is the bias column. Parameters may also
+be a list or dict of arrays (entries "params[0][2, 3]", "W1[2, 3]").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from reference import finite_difference as fd
-from reference.tolerances import tolerance
-
 from ._arguments import as_count
-from ._arguments import as_layer_sizes, n_params, theta_shapes
+from ._layout import layout_of
 from .backprop import nn_cost, nn_cost_function
-from .initialization import debug_initialize_weights
-from .unrolling import unroll
+from .debug import debug_network
+from .diagnosis import diagnose
+from .numerical import (NotComplexSafeError, complex_step_gradient, compute_numerical_gradient, cost_value,
+                        directional_difference, random_unit_directions, relative_difference)
+from .refinement import Line, auto_step, refine
+from .thresholds import threshold
 
 __all__ = [
     "check_gradients",
     "check_nn_gradients",
-    "debug_network",
+    "check_vjp",
+    "debug_network",  # re-exported from manual_backprop.debug
+    "CheckOptions",
     "GradientCheckReport",
     "EntryError",
     "PartError",
+    "NotComplexSafeError",  # re-exported from manual_backprop.numerical
     "METHODS",
+    "VERDICTS",
 ]
 
 METHODS = ("central", "directional", "complex")
-_TOLERANCE_NAMES = {"central": "central_difference", "directional": "directional_difference",
-                    "complex": "complex_step"}
+VERDICTS = ("passed", "failed", "cannot tell")
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """The options of a check, grouped; every one has a default.
+
+    eps : float > 0 or "auto", the step of central and directional differences (the course's 1e-4);
+        "auto" chooses it per entry or direction from an estimate of J''' (6 evaluations each)
+    h : float > 0, the step of the complex step (1e-20)
+    n_directions : int >= 0, random directions of the directional method (>= 1 without layer parts)
+    n_worst : int >= 0, how many entries the report names
+    max_wrong : int >= 1, refinement stops after this many entries are proven wrong (the verdict is
+        "failed" then; the other disagreeing entries keep their first-pass numbers)
+    lam, m : lambda and the number of examples, optional: the diagnosis then names causes tied to
+        them ("1/m missing", "lambda/m written as lambda")
+    """
+
+    eps: object = 1e-4
+    h: float = 1e-20
+    n_directions: int = 8
+    n_worst: int = 5
+    max_wrong: int = 8
+    lam: float | None = None
+    m: int | None = None
+
+    @classmethod
+    def of(cls, options):
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise TypeError(f"unknown option(s) {', '.join(unknown)}; the options are {sorted(known)}")
+        values = cls(**options)
+        if not (values.eps == "auto" or _positive(values.eps)):
+            raise ValueError(f"eps must be a finite number > 0 or 'auto', got {values.eps!r}")
+        if not _positive(values.h):
+            raise ValueError(f"h must be a finite number > 0, got {values.h!r}")
+        as_count("n_directions", values.n_directions, 0)
+        as_count("n_worst", values.n_worst, 0)
+        as_count("max_wrong", values.max_wrong, 1)
+        if values.m is not None:
+            as_count("m", values.m, 1)
+        return values
+
+
+def _positive(x):
+    return isinstance(x, (int, float, np.floating)) and not isinstance(x, bool) and np.isfinite(x) and x > 0
 
 
 # ---------------------------------------------------------------------------------------------
-# Naming coordinates
-
-
-def _locate(index, layer_sizes):
-    """(layer, row, column) of coordinate ``index`` of theta_vec: layer 1-based, row/column 0-based."""
-    start = 0
-    for layer, (rows, cols) in enumerate(theta_shapes(layer_sizes), start=1):
-        if index < start + rows * cols:
-            row, column = (index - start) % rows, (index - start) // rows  # column-major
-            return layer, row, column
-        start += rows * cols
-    raise IndexError(f"index {index} is beyond the {start} parameters of layer sizes {layer_sizes}")
-
-
-def _name(layer, row, column):
-    part = "bias" if column == 0 else "weight"
-    return f"Theta({layer})[{row}, {column}] ({part})"
+# What the report holds
 
 
 @dataclass(frozen=True)
 class EntryError:
-    """One coordinate of theta_vec: where it is, and both derivatives there.
+    """One entry: its name, both derivatives, and how it was decided.
 
-    layer, row, column : Theta(layer)[row, column]; layer counts from 1 as in the course, row and
-        column from 0 (column 0 is the bias column); all None when no layer sizes were given.
+    layer, row, column : Theta(layer)[row, column] (layer from 1, row and column from 0) for
+        theta_vec with layer sizes, else None
+    status : "agrees", "wrong", "kink", "unsettled", or "disagrees" (not refined: the check had
+        already failed)
+    bound : the numerical side's error bound (eps = "auto"), else None
     """
 
     index: int
@@ -91,6 +132,10 @@ class EntryError:
     column: int | None
     numerical: float
     analytical: float
+    label: str = ""
+    status: str = "agrees"
+    bound: float | None = None
+    evidence: str = ""
 
     @property
     def abs_error(self):
@@ -103,68 +148,56 @@ class EntryError:
 
     @property
     def name(self):
-        if self.layer is None:
-            return f"theta_vec[{self.index}]"
-        return f"{_name(self.layer, self.row, self.column)}, theta_vec[{self.index}]"
+        return self.label or f"theta_vec[{self.index}]"
 
     def __str__(self):
+        bound = f", bound {self.bound:.2g}" if self.bound is not None else ""
         return (f"{self.name}: numerical {self.numerical:.10g}, analytical {self.analytical:.10g}, "
-                f"error {self.abs_error:.3g} ({self.rel_error:.3g} relative)")
+                f"{'wrong by' if self.status in ('wrong', 'disagrees') else 'error'} {self.abs_error:.3g}{bound} "
+                f"({self.rel_error:.3g} relative)")
 
 
 @dataclass(frozen=True)
 class PartError:
-    """The errors of one part of one layer: Theta(layer)'s bias column or its weights.
+    """One part: Theta(layer)'s bias column or weights, or one whole array (part "all").
 
-    relative_difference : the course's relative difference restricted to the part (for the
-        directional method, along one random unit direction within the part)
-    passed : the part's relative difference is within the tolerance, or its error is within the
-        tolerance at the scale of the whole gradient (a part whose gradient is ~0 cannot be
-        judged relative to itself)
+    status : "ok", "wrong" or "cannot tell"; passed : status == "ok"
+    relative_difference : the course's figure over the part (directional: along the part's direction)
     """
 
-    layer: int
-    part: str  # "bias" or "weights"
+    layer: int | None
+    part: str
     size: int
     relative_difference: float
     max_abs_error: float
     passed: bool
+    block: str = ""
+    status: str = "ok"
 
     def __str__(self):
-        verdict = "ok" if self.passed else "WRONG"
-        return (f"Theta({self.layer}) {self.part:<7} ({self.size:>4} entries): relative difference "
-                f"{self.relative_difference:.3g}, largest error {self.max_abs_error:.3g}  {verdict}")
-
-
-# ---------------------------------------------------------------------------------------------
-# The report
+        name = f"{self.block} {self.part}" if self.part != "all" else self.block
+        return (f"{name:<17} ({self.size:>4} entries): relative difference {self.relative_difference:.3g}, "
+                f"largest error {self.max_abs_error:.3g}  {'ok' if self.passed else self.status.upper()}")
 
 
 @dataclass(frozen=True, eq=False)
 class GradientCheckReport:
-    """What :func:`check_gradients` found. ``str(report)`` prints it like the course.
+    """What :func:`check_gradients` found. ``print(report)`` shows it like the course, then more.
 
-    method : "central", "directional" or "complex"
-    numerical, analytical : the two columns compared, float64 arrays: per parameter (central,
-        complex), or per direction, the slope along u against u . grad (directional)
+    verdict, reason : "passed", "failed" or "cannot tell", and why
+    passed : verdict == "passed"
+    method, step : the method, and eps (h for the complex step; "auto" for the automatic steps)
+    numerical, analytical : the two columns, per entry (directional: per direction, the slope along
+        u against u . grad)
+    bounds : per row, the numerical side's error bound (eps = "auto"), else None
     relative_difference : the course's norm(numerical - analytical) / norm(numerical + analytical),
-        over the coordinates not on a kink
-    max_abs_error, max_rel_error : the largest |numerical - analytical| and the largest relative
-        error of one entry (entries smaller than the method's noise floor are left out of the latter)
-    tolerance, tolerance_reason : the bound on relative_difference and why it is that
-    gradient_dtype : the dtype of the analytical gradient; a float32 gradient is judged by the
-        float32 bound, never by the float64 one that its own rounding would fail
-    passed : relative_difference <= tolerance
-    n_evaluations : cost evaluations the numerical side used (the analytical call not counted)
-    parts : per layer (1-based), the bias column and the weights, as :class:`PartError`
-        (empty without layer sizes)
-    worst : the entries with the largest errors, worst first, as :class:`EntryError`
-        (directional: the entry the bisection found, when the check failed)
-    kinks : the coordinates on a kink, as :class:`EntryError` with the central difference as
-        numerical, and their left and right slopes in ``kink_slopes``. Those whose analytical value
-        is one of the two slopes (or between them) are left out of the verdict (``kinks_excluded``
-        of them; ``relative_difference_with_kinks`` is the course's figure over every entry); a
-        kink whose analytical value matches neither side still counts as a mismatch.
+        with each refined row at the step that decided it
+    tolerance, tolerance_reason : the bound on relative_difference and why
+    parts : per layer part (or per array), :class:`PartError`
+    worst : the entries that matter most (the wrong ones when it failed), :class:`EntryError`
+    refined : every row decided by shorter steps, :class:`EntryError` with its evidence
+    diagnoses : for each failing block, the likely cause (:class:`manual_backprop.diagnosis.Diagnosis`)
+    n_evaluations : cost evaluations of the numerical side (the analytical call not counted)
     """
 
     method: str
@@ -176,92 +209,127 @@ class GradientCheckReport:
     max_rel_error: float
     tolerance: float
     tolerance_reason: str
-    passed: bool
+    verdict: str
+    reason: str
     n_evaluations: int
     n_parameters: int
     layer_sizes: tuple | None = None
     parts: tuple = ()
     worst: tuple = ()
-    kinks: tuple = ()
-    kink_slopes: tuple = ()
-    kinks_excluded: int = 0
-    relative_difference_with_kinks: float | None = None
-    step: float = fd.DEFAULT_EPS
+    refined: tuple = ()
+    diagnoses: tuple = ()
+    step: object = 1e-4
+    bounds: np.ndarray | None = field(default=None, repr=False)
     directions: np.ndarray | None = field(default=None, repr=False)
     upcast_from: str | None = None
     gradient_dtype: str = "float64"
+    notes: tuple = ()
+    blocks: tuple = field(default=(), repr=False)
+
+    @property
+    def passed(self):
+        return self.verdict == "passed"
 
     @property
     def failing_parts(self):
-        return tuple(p for p in self.parts if not p.passed)
+        return tuple(p for p in self.parts if p.status == "wrong")
+
+    @property
+    def kinks(self):
+        """The refined rows left on a kink (cannot tell)."""
+        return tuple(e for e in self.refined if e.status == "kink")
 
     def format(self, max_rows=None):
         """The report as text; ``max_rows`` limits the two columns (all rows by default)."""
         lines = [self._title()]
         if self.upcast_from:
-            lines.append(f"(theta_vec was {self.upcast_from}, upcast to float64 for the numerical side)")
-        left, right = ("numerical", "analytical") if self.method != "directional" else \
-            ("slope along u", "u . grad")
-        lines.append(f"{left:>16} {right:>16}")
+            lines.append(f"(the parameters were {self.upcast_from}, upcast to float64 for the numerical side)")
+        left, right = ("numerical", "analytical") if self.method != "directional" else ("slope along u", "u . grad")
+        auto = self.bounds is not None
+        lines.append(f"{left:>16} {right:>16}" + (f" {'bound':>9}" if auto else ""))
         rows = len(self.numerical) if max_rows is None else min(max_rows, len(self.numerical))
-        for numerical, analytical in zip(self.numerical[:rows], self.analytical[:rows]):
-            lines.append(f"{numerical:16.10f} {analytical:16.10f}")
+        for k in range(rows):
+            bound = f" {self.bounds[k]:9.2g}" if auto else ""
+            lines.append(f"{self.numerical[k]:16.10f} {self.analytical[k]:16.10f}{bound}")
         if rows < len(self.numerical):
             lines.append(f"{'...':>16} ({len(self.numerical) - rows} more rows)")
-        lines.append("The above two columns you get should be very similar.")
-        lines.append("(Left: numerical gradient, right: analytical gradient)")
-        lines.append("")
-        lines.append("If your backpropagation implementation is correct, then")
-        lines.append(f"the relative difference will be small (less than {self.tolerance:g}).")
-        if self.gradient_dtype != "float64":
-            float64_bound = tolerance(_TOLERANCE_NAMES[self.method]).rtol
-            u = np.finfo(self.gradient_dtype).eps / 2
-            lines.append(f"(The analytical gradient is {self.gradient_dtype}, unit roundoff u = {u:.2g}: the hundreds "
-                         "of roundings in its backprop")
-            lines.append(f"put a correct one up to ~{self.tolerance:g} from the exact gradient, so it is judged by the "
-                         f"{self.gradient_dtype} bound {self.tolerance:g},")
-            lines.append(f"not by the float64 bound {float64_bound:g}, which no correct {self.gradient_dtype} "
-                         "gradient can meet.)")
-        lines.append("")
+        lines += ["The above two columns you get should be very similar.",
+                  "(Left: numerical gradient, right: analytical gradient)", "",
+                  "If your backpropagation implementation is correct, then",
+                  f"the relative difference will be small (less than {self.tolerance:g}).", ""]
         lines.append(f"Relative Difference: {self.relative_difference:.6g}")
         lines.append(f"Largest error: {self.max_abs_error:.3g} absolute, {self.max_rel_error:.3g} relative")
+        lines.extend(self.notes)
         if self.parts:
-            lines.append("")
-            lines.append("By layer (layer l is Theta(l), counted from 1 as in the course; rows and columns from 0):")
+            lines += ["", "By part (layer l is Theta(l), counted from 1 as in the course; rows and columns from 0):"]
             lines.extend(f"  {part}" for part in self.parts)
         if self.worst:
-            lines.append("")
-            if self.method == "directional":
-                lines.append("Wrong entry found by bisection:")
-            else:
-                lines.append("Largest errors:")
+            lines += ["", "Wrong entries:" if self.verdict == "failed" else "Largest errors:"]
             lines.extend(f"  {entry}" for entry in self.worst)
-        if self.kinks:
-            lines.append("")
-            lines.append(f"On a kink ({len(self.kinks)}; left and right derivatives differ, so no finite "
-                         "difference is right there):")
-            for entry, (left, right) in zip(self.kinks, self.kink_slopes):
-                explained = _between(entry.analytical, left, right)
-                note = "one-sided slope: left out of the verdict" if explained else "matches NEITHER side: counted"
-                lines.append(f"  {entry.name}: left {left:.6g}, right {right:.6g}, "
-                             f"analytical {entry.analytical:.6g} ({note})")
-            if self.kinks_excluded:
-                lines.append(f"  (relative difference with them: {self.relative_difference_with_kinks:.3g})")
-        lines.append("")
-        verdict = "PASSED" if self.passed else "FAILED"
-        lines.append(f"{verdict}: relative difference {self.relative_difference:.3g} "
-                     f"{'<=' if self.passed else '>'} {self.tolerance:g} ({self.n_evaluations} cost evaluations)")
+        if self.refined:
+            lines += ["", f"Decided by shorter steps ({len(self.refined)}):"]
+            lines.extend(f"  {entry.name}: {entry.status}: {entry.evidence}" for entry in self.refined[:20])
+            if len(self.refined) > 20:
+                lines.append(f"  ... ({len(self.refined) - 20} more)")
+        if self.diagnoses:
+            lines += ["", "Diagnosis:"]
+            lines.extend(f"  {d}" for d in self.diagnoses)
+        lines += ["", f"{self.verdict.upper()}: {self.reason} ({self.n_evaluations} cost evaluations)"]
         return "\n".join(lines)
 
     def _title(self):
-        what = {"central": f"central differences, eps = {self.step:g}",
-                "directional": f"{len(self.numerical)} directional differences, eps = {self.step:g}",
-                "complex": f"complex step, h = {self.step:g}"}[self.method]
+        step = "eps = auto" if self.step == "auto" else f"eps = {self.step:g}"
+        what = {"central": f"central differences, {step}",
+                "directional": f"{len(self.numerical)} directional differences, {step}",
+                "complex": f"complex step, h = {self.step}"}[self.method]
         shape = f"network {'-'.join(map(str, self.layer_sizes))}, " if self.layer_sizes else ""
         return f"Gradient check ({what}): {shape}{self.n_parameters} parameters, cost J = {self.cost:.10g}"
 
     def __str__(self):
         return self.format()
+
+    def plot(self, path):
+        """One PNG at ``path``: per weight matrix (or array), the error of each entry as a heat map.
+
+        The colour is log10 |numerical - analytical|; wrong entries are outlined, the bias column
+        (column 0 of a Theta(l)) is marked, so a row or column pattern shows at a glance. Needs
+        matplotlib (the ``train`` extra) and per-entry numbers (not the directional method).
+        """
+        if self.method == "directional":
+            raise ValueError("the directional method has no per-entry errors to plot; check with "
+                             "method='central' or 'complex'")
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        blocks = self.blocks or (("theta_vec", np.arange(self.n_parameters).reshape(1, -1), False),)
+        errors = np.abs(self.numerical - self.analytical)
+        floor = max(float(errors[errors > 0].min()) if (errors > 0).any() else 1e-17, 1e-17)
+        wrong = {e.index for e in self.worst + self.refined if e.status in ("wrong", "disagrees")}
+        figure, axes = plt.subplots(1, len(blocks), figsize=(4.5 * len(blocks), 4), squeeze=False)
+        for axis, (name, indices, bias) in zip(axes[0], blocks):
+            indices = np.atleast_2d(indices)
+            image = axis.imshow(np.log10(np.maximum(errors[indices], floor)), cmap="viridis", aspect="auto",
+                                vmin=np.log10(floor), vmax=np.log10(max(errors.max(), floor * 10)))
+            for (row, column), k in np.ndenumerate(indices):
+                if int(k) in wrong:
+                    axis.add_patch(plt.Rectangle((column - 0.5, row - 0.5), 1, 1, fill=False, color="red", lw=2))
+            axis.set_xticks(range(indices.shape[1]))
+            axis.set_yticks(range(indices.shape[0]))
+            if bias:
+                axis.axvline(0.5, color="white", lw=2)
+                axis.set_xticklabels(["bias"] + [str(c) for c in range(1, indices.shape[1])])
+            axis.set_title(f"{name}: log10 |error|")
+            axis.set_xlabel("column")
+            axis.set_ylabel("row")
+            figure.colorbar(image, ax=axis)
+        figure.suptitle(f"{self.verdict.upper()} ({self.method}): relative difference {self.relative_difference:.3g}, "
+                        f"wrong entries outlined", fontsize=9)
+        figure.tight_layout()
+        figure.savefig(path, dpi=100)
+        plt.close(figure)
+        return path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,306 +337,419 @@ class GradientCheckReport:
 
 
 class _Counted:
-    """A cost function that counts its calls."""
+    """The cost on the vector, counting its evaluations."""
 
-    def __init__(self, J):
-        self.J = J
-        self.calls = 0
+    def __init__(self, J, layout):
+        self.J, self.layout, self.calls = J, layout, 0
 
     def __call__(self, theta):
         self.calls += 1
-        return self.J(theta)
+        return self.J(self.layout.structure(theta))
 
 
-def _parts(layer_sizes):
-    """[(layer, part, indices)] for each Theta(l): its bias column, then its weights."""
-    parts, start = [], 0
-    for layer, (rows, cols) in enumerate(theta_shapes(layer_sizes), start=1):
-        block = np.arange(start, start + rows * cols)
-        parts.append((layer, "bias", block[:rows]))  # column 0 comes first in column-major order
-        if cols > 1:
-            parts.append((layer, "weights", block[rows:]))
-        start += rows * cols
-    return parts
-
-
-def _entry(index, layer_sizes, numerical, analytical):
-    layer, row, column = _locate(index, layer_sizes) if layer_sizes else (None, None, None)
-    return EntryError(int(index), layer, row, column, float(numerical), float(analytical))
-
-
-def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", cost=None, eps=fd.DEFAULT_EPS,
-                    h=fd.DEFAULT_H, n_directions=8, rng=None, detect_kinks=True, n_worst=5):
-    """Check the gradient that ``cost_fn`` returns against a numerical one, and say where it is wrong.
+def check_gradients(cost_fn, theta_vec, layer_sizes=None, *, method="central", cost=None, rng=None, **options):
+    """Check the gradient that ``cost_fn`` returns against numerical differences of J.
 
     Parameters
     ----------
-    cost_fn : callable, theta (P,) -> (J, grad_vec), like the course's costFunc
-        (e.g. ``lambda t: nn_cost_function(t, layer_sizes, X, y, lam)``)
-    theta_vec : array (P,), the point to check at (float32 is upcast to float64)
-    layer_sizes : sequence of ints (s_1, ..., s_L), optional: with it the report breaks the
-        errors down by layer, bias column and weights, and names entries as Theta(l)[row, column]
-    method : "central", "directional" or "complex" (see the module docstring for their costs)
-    cost : callable, theta -> J, optional: the cost alone, for the numerical side (e.g.
-        ``nn_cost``, which skips backprop); by default ``cost_fn(theta)[0]``. For the complex
-        method it must accept complex theta.
-    eps : the step of central and directional differences (and of kink detection)
-    h : the step of the complex step
-    n_directions : int >= 0, random directions of the directional method (>= 1 without layer_sizes,
-        which add one direction per layer and part)
-    rng : numpy.random.Generator for the directions (a fresh unseeded one when omitted)
-    detect_kinks : examine the coordinates that disagree for a kink (4 evaluations each) and
-        leave out of the verdict those whose analytical value is one of the one-sided slopes
-        there (central and complex methods)
-    n_worst : int >= 0, how many of the worst entries to name
+    cost_fn : callable, parameters -> (J, gradient), like the course's costFunc (e.g. ``lambda t:
+        nn_cost_function(t, layer_sizes, X, y, lam)``); the gradient has the parameters' form
+    theta_vec : array (P,), or a list or dict of arrays (then ``cost_fn`` takes and returns that form)
+    layer_sizes : (s_1, ..., s_L), optional with theta_vec: the report then goes by layer, bias column
+        and weights, and names entries Theta(l)[row, column]
+    method : "central" (default), "directional" or "complex"
+    cost : callable, parameters -> J, optional: J alone for the numerical side (e.g. ``nn_cost``);
+        it must equal ``cost_fn(...)[0]`` at theta to the rounding of J. For "complex" it takes complex input.
+    rng : numpy.random.Generator of the random directions (a fresh one when omitted)
+    **options : the fields of :class:`CheckOptions` (eps, h, n_directions, n_worst, max_wrong, lam, m)
 
     Returns
     -------
-    :class:`GradientCheckReport`; ``report.passed`` is the verdict, ``print(report)`` shows it.
+    :class:`GradientCheckReport`: ``report.verdict``, ``report.passed``, ``print(report)``.
 
     Raises
     ------
-    reference.finite_difference.NotComplexSafeError
-        for the complex method, when the cost is not complex-safe (see
-        :func:`reference.finite_difference.complex_step`)
-    TypeError
-        when the cost returns float32 values (numerical derivatives need float64), when the
-        gradient is neither float64 nor float32, or when n_directions or n_worst is not an integer
-    ValueError
-        for an unknown method, n_worst < 0, n_directions < 0 (< 1 without layer_sizes), or a
-        theta_vec whose length does not match layer_sizes
+    ValueError : an unknown method or option value, parameters that do not fit layer_sizes, or a
+        ``cost`` whose J at theta differs from ``cost_fn``'s (both values named)
+    TypeError : cost_fn not returning (J, gradient), a gradient neither float64 nor float32, a float32 cost
+    NotComplexSafeError : the complex method on a cost that is not complex-safe
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    as_count("n_worst", n_worst, 0)
-    if layer_sizes is None:
-        as_count("n_directions", n_directions, 1, " (without layer_sizes there are no per-layer directions)")
-    else:
-        as_count("n_directions", n_directions, 0)
-    theta = np.asarray(theta_vec)
-    upcast_from = str(theta.dtype) if theta.dtype.kind == "f" and theta.dtype != np.float64 else None
-    theta = fd.as_theta(theta)
-    P = theta.size
-    if layer_sizes is not None:
-        layer_sizes = as_layer_sizes(layer_sizes)
-        if n_params(layer_sizes) != P:
-            raise ValueError(f"theta_vec has {P} entries but layer sizes {layer_sizes} need {n_params(layer_sizes)}")
-    if rng is None:
-        rng = np.random.default_rng()
-
-    J0, analytical = _analytical(cost_fn, theta)
-    J = _Counted(cost if cost is not None else (lambda t: cost_fn(t)[0]))
-    tol = tolerance(_TOLERANCE_NAMES[method], analytical.dtype)
-    common = dict(method=method, cost=J0, tolerance=tol.rtol, tolerance_reason=tol.reason, n_parameters=P,
-                  layer_sizes=layer_sizes, upcast_from=upcast_from, gradient_dtype=str(analytical.dtype))
-    analytical = analytical.astype(np.float64)
-
-    if method == "directional":
-        return _check_directional(J, theta, analytical, layer_sizes, tol, eps, n_directions, rng, common)
-
-    if method == "central":
-        numerical = fd.central_difference(J, theta, eps)
-        step = eps
-    else:
-        numerical = fd.complex_step(J, theta, h, eps=eps, rng=rng)
-        step = h
-    floor = tol.atol * max(1.0, abs(J0))
-    disagree = ~_entries_agree(numerical, analytical, tol.rtol, floor)
-    kinks, kink_slopes = (), ()
-    on_kink = np.zeros(P, dtype=bool)
-    if detect_kinks and disagree.any():
-        found = fd.find_kinks(J, theta, np.flatnonzero(disagree), eps=eps, J0=J0)
-        kinks = tuple(_entry(k.index, layer_sizes, k.central, analytical[k.index]) for k in found)
-        kink_slopes = tuple((k.left, k.right) for k in found)
-        # A kink explains the mismatch only when the analytical value is one of the one-sided slopes
-        # (or between them): a subgradient. Otherwise the entry is wrong as well as on a kink.
-        on_kink[[k.index for k in found if _between(analytical[k.index], k.left, k.right)]] = True
-    keep = ~on_kink
-    errors = np.abs(numerical - analytical)
-    errors_kept = np.where(keep, errors, 0.0)
-    scale = np.maximum(np.abs(numerical), np.abs(analytical))
-    rel = np.where(keep & (scale > floor), errors / np.where(scale > 0, scale, 1.0), 0.0)
-    relative_difference = fd.relative_difference(numerical[keep], analytical[keep])
-    passed = bool(relative_difference <= tol.rtol)
-    # A failed check names the entries that disagree; a passed one shows the largest (rounding) errors.
-    candidates = errors_kept if passed or not (disagree & keep).any() else np.where(disagree & keep, errors, 0.0)
-    order = np.argsort(-candidates, kind="stable")[:n_worst]
-    worst = tuple(_entry(k, layer_sizes, numerical[k], analytical[k]) for k in order if candidates[k] > 0)
-    parts = _part_errors(numerical, analytical, keep, layer_sizes, tol.rtol)
-    return GradientCheckReport(
-        numerical=numerical, analytical=analytical, relative_difference=relative_difference,
-        max_abs_error=float(errors_kept.max(initial=0.0)), max_rel_error=float(rel.max(initial=0.0)),
-        passed=passed, n_evaluations=J.calls, parts=parts, worst=worst,
-        kinks=kinks, kink_slopes=kink_slopes, kinks_excluded=int(on_kink.sum()),
-        relative_difference_with_kinks=fd.relative_difference(numerical, analytical), step=step, **common,
-    )
+    opts = CheckOptions.of(options)
+    layout = layout_of(theta_vec, layer_sizes)
+    if method == "directional" and not layout.parts and opts.n_directions < 1:
+        raise ValueError("n_directions must be at least 1 without layer parts (no layer sizes), got "
+                         f"{opts.n_directions}")
+    rng = np.random.default_rng() if rng is None else rng
+    theta = layout.theta
+    J_fn, grad = _analytical(cost_fn, layout)
+    J = _Counted(cost if cost is not None else (lambda params: cost_fn(params)[0]), layout)
+    J0 = cost_value(J, theta)
+    if cost is not None:
+        _same_J(J0, J_fn)
+    check = _Check(method, opts, layout, J, J0, grad.astype(np.float64), np.dtype(grad.dtype), rng)
+    return check.run()
 
 
-def _analytical(cost_fn, theta):
-    result = cost_fn(theta.copy())
+def _analytical(cost_fn, layout):
+    result = cost_fn(layout.structure(layout.theta.copy()))
     if not (isinstance(result, tuple) and len(result) == 2):
         raise TypeError("cost_fn must return (J, grad_vec), like the course's costFunc; "
                         f"got {type(result).__name__}")
-    J0, grad = result
-    grad = np.asarray(grad)
-    if grad.shape != theta.shape:
-        raise ValueError(f"cost_fn returned a gradient of shape {grad.shape} for theta of shape {theta.shape}")
+    J_fn, grad = result
+    grad = layout.vector(grad, "the gradient cost_fn returned")
+    if grad.shape != layout.theta.shape:
+        raise ValueError(f"cost_fn returned a gradient of shape {grad.shape} for parameters of shape "
+                         f"{layout.theta.shape}")
     if grad.dtype not in (np.float32, np.float64):
-        raise TypeError(f"cost_fn returned a gradient of dtype {grad.dtype}; it must be float64 or float32 "
-                        "(the dtypes the tolerance table has bounds for)")
+        raise TypeError(f"cost_fn returned a gradient of dtype {grad.dtype}; it must be float64 or float32")
     if not np.isfinite(grad).all():
         raise FloatingPointError(f"cost_fn returned a gradient with {np.count_nonzero(~np.isfinite(grad))} "
                                  "non-finite entries")
-    return float(J0), grad
+    return J_fn, grad
 
 
-def _between(value, left, right):
-    """value lies between the one-sided slopes, up to their truncation error O(eps J'')."""
-    low, high = min(left, right), max(left, right)
-    slack = tolerance("kink_subgradient").rtol * (high - low)
-    return low - slack <= value <= high + slack
+def _same_J(J0, J_fn):
+    """One J for everything: cost(theta) must be cost_fn(theta)[0] up to the rounding of J."""
+    dtype = np.asarray(J_fn).dtype
+    same = threshold("same_J", dtype if dtype.kind == "f" else np.float64)
+    J_fn = float(np.real(J_fn))
+    if not abs(J0 - J_fn) <= same.rtol * max(abs(J0), abs(J_fn)):
+        raise ValueError(f"cost and cost_fn disagree at theta: cost(theta) = {J0!r} but cost_fn(theta)[0] = "
+                         f"{J_fn!r} (relative difference {abs(J0 - J_fn) / max(abs(J0), abs(J_fn)):.3g}, more "
+                         f"than the rounding of J, {same.rtol:g}): they are not the same J, so no gradient check "
+                         "of one against the other means anything")
 
 
-def _entries_agree(numerical, analytical, rtol, floor):
-    return np.abs(numerical - analytical) <= rtol * np.maximum(np.abs(numerical), np.abs(analytical)) + floor
+class _Check:
+    """One run of the check: the first pass, the refinement of what disagrees, the verdict."""
 
+    def __init__(self, method, opts, layout, J, J0, grad, dtype, rng):
+        self.method, self.opts, self.layout, self.J, self.J0 = method, opts, layout, J, J0
+        self.grad, self.dtype, self.rng = grad, dtype, rng
+        self.rho = threshold("rounding_of_J").atol * max(1.0, abs(J0))
+        self.tol = threshold(method, dtype)
+        self.real_tol = threshold("central", dtype)  # real differences, also for the complex method
+        self.notes = []
+        self.unconfirmed = None
 
-def _part_errors(numerical, analytical, keep, layer_sizes, rtol):
-    if layer_sizes is None:
-        return ()
-    whole = np.linalg.norm((numerical + analytical)[keep])
-    parts = []
-    for layer, part, indices in _parts(layer_sizes):
-        indices = indices[keep[indices]]
-        num, ana = numerical[indices], analytical[indices]
-        diff = float(np.linalg.norm(num - ana))
-        relative = fd.relative_difference(num, ana)
-        passed = relative <= rtol or diff <= rtol * whole
-        parts.append(PartError(layer, part, len(indices), relative,
-                               float(np.abs(num - ana).max(initial=0.0)), bool(passed)))
-    return tuple(parts)
+    def allowed(self, tol):
+        floor = tol.atol * max(1.0, abs(self.J0))
+        return lambda a, c: tol.rtol * max(abs(a), abs(c)) + floor
 
-
-def _check_directional(J, theta, analytical, layer_sizes, tol, eps, n_directions, rng, common):
-    P = theta.size
-    directions = [fd.random_unit_directions(P, n_directions, rng)] if n_directions > 0 else []
-    part_list = _parts(layer_sizes) if layer_sizes is not None else []
-    if part_list:
-        directions.append(np.vstack([fd.random_unit_directions(P, 1, rng, support=indices)
-                                     for _, _, indices in part_list]))
-    U = np.vstack(directions)
-    numerical = fd.directional_differences(J, theta, U, eps)
-    predicted = U @ analytical
-    relative_difference = fd.relative_difference(numerical, predicted)
-    passed = relative_difference <= tol.rtol
-    errors = np.abs(numerical - predicted)
-    scale = np.maximum(np.abs(numerical), np.abs(predicted))
-    floor = tol.atol * max(1.0, abs(common["cost"]))
-    rel = np.where(scale > floor, errors / np.where(scale > 0, scale, 1.0), 0.0)
-
-    parts = []
-    whole = np.linalg.norm(numerical + predicted)
-    for i, (layer, part, indices) in enumerate(part_list):
-        j = len(U) - len(part_list) + i
-        relative = fd.relative_difference(numerical[j:j + 1], predicted[j:j + 1])
-        ok = relative <= tol.rtol or errors[j] <= tol.rtol * whole
-        parts.append(PartError(layer, part, len(indices), relative, float(errors[j]), bool(ok)))
-
-    worst = ()
-    if not passed or not all(p.passed for p in parts):
-        worst = (_bisect(J, theta, analytical, U, numerical, predicted, part_list, parts, layer_sizes, eps),)
-    return GradientCheckReport(
-        numerical=numerical, analytical=predicted, relative_difference=relative_difference,
-        max_abs_error=float(errors.max(initial=0.0)), max_rel_error=float(rel.max(initial=0.0)),
-        passed=bool(passed), n_evaluations=J.calls, parts=tuple(parts), worst=worst, step=eps,
-        directions=U, **common,
-    )
-
-
-def _bisect(J, theta, analytical, U, numerical, predicted, part_list, parts, layer_sizes, eps):
-    """Find a wrong entry: halve the support of a failing direction, keep the half that errs more.
-
-    The error of a direction, e(u) = slope along u - u . grad, is linear in u, so with u split into
-    its restrictions u1 + u2 to two halves of its support, e(u2) = e(u) - e(u1): each halving costs
-    one directional difference (2 evaluations), about 2 log2(P) in all.
-    """
-    if part_list:
-        failing = [i for i, p in enumerate(parts) if not p.passed] or list(range(len(parts)))
-        offset = len(U) - len(part_list)
-        i = max(failing, key=lambda i: parts[i].max_abs_error)
-        u, error, support = U[offset + i], numerical[offset + i] - predicted[offset + i], part_list[i][2]
-    else:
-        j = int(np.argmax(np.abs(numerical - predicted)))
-        u, error, support = U[j], numerical[j] - predicted[j], np.arange(theta.size)
-    while support.size > 1:
-        first, second = support[: support.size // 2], support[support.size // 2:]
-        u1 = np.zeros_like(u)
-        u1[first] = u[first]
-        error1 = fd.directional_difference(J, theta, u1, eps) - u1 @ analytical
-        error2 = error - error1
-        if abs(error1) >= abs(error2):
-            support, u, error = first, u1, error1
+    def run(self):
+        if self.method == "directional":
+            rows = self._directional_rows()
         else:
-            u2 = np.zeros_like(u)
-            u2[second] = u[second]
-            support, u, error = second, u2, error2
-    k = int(support[0])
-    numerical_k = fd.directional_difference(J, theta, np.eye(1, theta.size, k)[0], eps)
-    return _entry(k, layer_sizes, numerical_k, analytical[k])
+            rows = self._coordinate_rows()
+        return self._report(*rows)
+
+    # --- the first pass, per coordinate or per direction
+
+    def _coordinate_rows(self):
+        """(numerical, analytical, bounds, lines, first steps, None), one row per coordinate."""
+        theta, P, eps = self.layout.theta, self.layout.theta.size, self.opts.eps
+        steps, bounds = np.full(P, 1e-4 if eps == "auto" else eps), None
+        if self.method == "complex":
+            numerical, analytical = complex_step_gradient(self.J, theta, self.opts.h), self.grad.copy()
+            self._confirm_complex_step(numerical)
+        elif eps == "auto":
+            numerical, analytical, bounds = np.empty(P), np.empty(P), np.empty(P)
+            for k in range(P):
+                steps[k], bounds[k], numerical[k], analytical[k] = auto_step(self._line(k), self.rho)
+        else:
+            numerical, analytical = compute_numerical_gradient(self.J, theta, eps), self.grad.copy()
+        return numerical, analytical, bounds, list(range(P)), steps, None
+
+    def _directional_rows(self):
+        """(numerical, analytical, bounds, lines, first steps, U), one row per direction u (rows of U)."""
+        P, eps = self.layout.theta.size, self.opts.eps
+        U = [random_unit_directions(P, self.opts.n_directions, self.rng)] if self.opts.n_directions else []
+        U = np.vstack(U + [random_unit_directions(P, 1, self.rng, support=part.indices)
+                           for part in self.layout.parts])
+        steps, bounds = np.full(len(U), 1e-4 if eps == "auto" else eps), None
+        if eps == "auto":
+            numerical, analytical, bounds = np.empty(len(U)), np.empty(len(U)), np.empty(len(U))
+            for i, u in enumerate(U):
+                steps[i], bounds[i], numerical[i], analytical[i] = auto_step(self._line(u), self.rho)
+        else:
+            numerical = np.array([directional_difference(self.J, self.layout.theta, u, eps) for u in U])
+            analytical = U @ self.grad
+        return numerical, analytical, bounds, list(U), steps, U
+
+    def _line(self, v):
+        return Line(self.J, self.layout.theta, v, self.grad, self.J0)
+
+    def _confirm_complex_step(self, numerical):
+        """Real differences along one random direction must confirm the complex-step gradient."""
+        u = random_unit_directions(self.layout.theta.size, 1, self.rng)[0]
+        line = Line(self.J, self.layout.theta, u, numerical, self.J0)
+        allowed = self.allowed(threshold("central"))
+        eps = 1e-4 if self.opts.eps == "auto" else self.opts.eps
+        (J_plus, p_plus), (J_minus, p_minus) = line.point(eps), line.point(-eps)
+        slope, predicted = (J_plus - J_minus) / (2 * eps), (p_plus - p_minus) / (2 * eps)
+        if abs(slope - predicted) <= allowed(predicted, slope):
+            return
+        refined = refine(line, eps, self.rho, allowed)
+        if refined.outcome == "wrong":
+            raise NotComplexSafeError(
+                "the cost is not complex-safe: along a random unit direction u the complex-step gradient gives "
+                f"u . grad = {predicted:.10g}, but real differences say: {refined.evidence}. Some operation "
+                "(abs, maximum, a comparison, np.real) is not analytic: use central differences")
+        if refined.outcome != "agrees":
+            self.notes.append(f"(the complex step could not be confirmed by real differences along a random "
+                              f"direction: {refined.evidence})")
+            self.unconfirmed = refined.evidence
+
+    # --- refinement and verdict
+
+    def _decide(self, index, v, first_step, numerical, analytical, allowed):
+        """Refine one disagreeing row: (status, evidence, settled numerical, settled analytical)."""
+        refined = refine(self._line(v), first_step, self.rho, allowed)
+        status = refined.outcome
+        if self.method == "complex":
+            # The complex step is exact on an analytic piece of J: its disagreement stands unless real
+            # differences show theta on a kink (where the piece it differentiated is ambiguous).
+            if status != "kink" and not (status == "agrees" and refined.kink_seen):
+                return ("wrong", f"the complex step (exact to rounding) gives {numerical:.15g}, analytical "
+                        f"{analytical:.15g}; real differences: {refined.evidence}", numerical, analytical)
+        return status, refined.evidence, refined.numerical, refined.analytical
+
+    def _report(self, numerical, analytical, bounds, lines, first, U):
+        tol, J0 = self.tol, self.J0
+        if bounds is not None:
+            safety = threshold("auto_bound").rtol
+            grad_rounding = tol.rtol if self.dtype == np.float32 else 0.0
+            allowed_of = lambda i: (lambda a, c: safety * bounds[i] + grad_rounding * max(abs(a), abs(c)))  # noqa: E731
+        else:
+            allowed_of = lambda i: self.allowed(tol)  # noqa: E731
+        refine_allowed = lambda i: allowed_of(i) if bounds is not None else self.allowed(self.real_tol)  # noqa: E731
+        n = len(numerical)
+        allowed = np.array([allowed_of(i)(analytical[i], numerical[i]) for i in range(n)])
+        errors = np.abs(numerical - analytical)
+        disagree = np.flatnonzero(errors > allowed)
+        status = np.array(["agrees"] * n, dtype=object)
+        evidence = [""] * n
+        settled_num, settled_ana = numerical.copy(), analytical.copy()
+        n_wrong = 0
+        for i in disagree[np.argsort(-errors[disagree], kind="stable")]:
+            if n_wrong >= self.opts.max_wrong:
+                status[i] = "disagrees"
+                evidence[i] = "not refined: the check had already failed"
+                continue
+            status[i], evidence[i], settled_num[i], settled_ana[i] = self._decide(
+                i, lines[i], first[i], numerical[i], analytical[i], refine_allowed(i))
+            n_wrong += status[i] == "wrong"
+        relative = relative_difference(settled_num, settled_ana)
+        verdict, reason = self._verdict(status, evidence, relative, disagree, bounds)
+        return self._assemble(numerical, analytical, bounds, allowed, status, evidence, settled_num,
+                              settled_ana, relative, verdict, reason, U)
+
+    def _verdict(self, status, evidence, relative, disagree, bounds):
+        names = self._row_names(len(status))
+        wrong = [i for i in range(len(status)) if status[i] in ("wrong",)]
+        if wrong:
+            more = sum(1 for s in status if s == "disagrees")
+            others = f" (and {more} more disagreeing, not refined)" if more else ""
+            what = ("entry", "entries") if self.method != "directional" else ("direction", "directions")
+            listed = "; ".join(names(i) for i in wrong[:3]) + ("; ..." if len(wrong) > 3 else "")
+            return "failed", (f"{len(wrong)} {what[len(wrong) > 1]} wrong{others} (each disagrees at every "
+                              f"step, or matches neither side of a kink): {listed}")
+        undecided = [i for i in range(len(status)) if status[i] in ("kink", "unsettled")]
+        if undecided:
+            return "cannot tell", (f"{len(undecided)} undecided, e.g. {names(undecided[0])}: "
+                                   f"{evidence[undecided[0]]}")
+        if self.unconfirmed:
+            return "cannot tell", f"the complex step is unconfirmed: {self.unconfirmed}"
+        if bounds is not None:
+            return "passed", (f"every {'entry' if self.method != 'directional' else 'direction'} agrees within "
+                              f"{threshold('auto_bound').rtol:g} times its error bound; relative difference "
+                              f"{relative:.3g}")
+        if relative <= self.tol.rtol:
+            refined = f", {len(disagree)} decided by shorter steps" if len(disagree) else ""
+            return "passed", f"relative difference {relative:.3g} <= {self.tol.rtol:g}{refined}"
+        return "cannot tell", (f"every entry agrees to within the rounding floor {self.tol.atol:g} max(1, |J|), "
+                               f"but the relative difference {relative:.3g} > {self.tol.rtol:g}: the gradient is "
+                               "too small for differences to judge it")
+
+    def _row_names(self, n):
+        if self.method == "directional":
+            parts = self.layout.parts
+            n_random = n - len(parts)
+            return lambda i: (f"random direction {i}" if i < n_random else
+                              f"the direction within {_part_name(parts[i - n_random])}")
+        return self.layout.name
+
+    def _assemble(self, numerical, analytical, bounds, allowed, status, evidence, settled_num, settled_ana,
+                  relative, verdict, reason, U):
+        layout, names = self.layout, self._row_names(len(numerical))
+        errors = np.abs(settled_num - settled_ana)
+        scale = np.maximum(np.abs(settled_num), np.abs(settled_ana))
+        floor = self.tol.atol * max(1.0, abs(self.J0))
+        rel = np.where(scale > floor, errors / np.where(scale > 0, scale, 1.0), 0.0)
+
+        def entry(i):
+            block, position = layout.locate(i) if U is None else (None, ())
+            layer = block.layer if block is not None else None
+            row, column = (position if layer is not None else (None, None))
+            return EntryError(int(i), layer, row, column, float(settled_num[i]), float(settled_ana[i]),
+                              label=names(i), status=str(status[i]),
+                              bound=None if bounds is None else float(bounds[i]), evidence=evidence[i])
+
+        refined = tuple(entry(i) for i in range(len(status)) if evidence[i] and status[i] != "disagrees")
+        bad = [i for i in range(len(status)) if status[i] in ("wrong", "disagrees")]
+        order = sorted(bad, key=lambda i: -errors[i]) if verdict == "failed" else \
+            list(np.argsort(-errors, kind="stable"))
+        worst = [entry(i) for i in order[:self.opts.n_worst] if errors[i] > 0]
+        parts, diagnoses = self._parts(settled_num, settled_ana, status, allowed, U)
+        if verdict == "failed" and U is not None and worst:
+            worst = [self._bisect(U, numerical, analytical, status, parts)]
+        blocks = tuple((b.name, b.indices, b.bias_column) for b in layout.blocks) if U is None else ()
+        return GradientCheckReport(
+            method=self.method, cost=self.J0, numerical=settled_num, analytical=settled_ana,
+            relative_difference=relative, max_abs_error=float(errors.max(initial=0.0)),
+            max_rel_error=float(rel.max(initial=0.0)), tolerance=self.tol.rtol, tolerance_reason=self.tol.reason,
+            verdict=verdict, reason=reason, n_evaluations=self.J.calls, n_parameters=layout.theta.size,
+            layer_sizes=layout.layer_sizes, parts=parts, worst=tuple(worst), refined=refined,
+            diagnoses=diagnoses, step=self.opts.h if self.method == "complex" else self.opts.eps,
+            bounds=bounds, directions=U, upcast_from=layout.upcast_from, gradient_dtype=str(self.dtype),
+            notes=tuple(self._dtype_note() + self.notes), blocks=blocks)
+
+    def _dtype_note(self):
+        if self.dtype == np.float64:
+            return []
+        return [f"(The analytical gradient is {self.dtype}: its own rounding puts a correct one up to ~"
+                f"{self.tol.rtol:g} from the exact gradient, so it is judged by the {self.dtype} bound "
+                f"{self.tol.rtol:g}, not by the float64 bound {threshold(self.method).rtol:g}, which no "
+                f"correct {self.dtype} gradient can meet.)"]
+
+    def _parts(self, numerical, analytical, status, allowed, U):
+        layout, parts = self.layout, []
+        if U is not None:
+            offset = len(U) - len(layout.parts)
+            for j, part in enumerate(layout.parts):
+                i = offset + j
+                state = {"agrees": "ok", "wrong": "wrong", "disagrees": "wrong"}.get(status[i], "cannot tell")
+                parts.append(PartError(part.layer, part.part, part.indices.size,
+                                       relative_difference(numerical[i:i + 1], analytical[i:i + 1]),
+                                       float(abs(numerical[i] - analytical[i])), state == "ok",
+                                       part.block.name, state))
+            return tuple(parts), ()
+        failing_blocks = {}
+        for part in layout.parts:
+            states = set(status[part.indices])
+            state = "wrong" if states & {"wrong", "disagrees"} else \
+                "cannot tell" if states & {"kink", "unsettled"} else "ok"
+            num, ana = numerical[part.indices], analytical[part.indices]
+            parts.append(PartError(part.layer, part.part, part.indices.size, relative_difference(num, ana),
+                                   float(np.abs(num - ana).max(initial=0.0)), state == "ok", part.block.name, state))
+            if state == "wrong":
+                failing_blocks.setdefault(part.block.name, (part.block, []))[1].append(part)
+        diagnoses = []
+        for block, failing in failing_blocks.values():
+            columns = None if len(failing) > 1 or failing[0].columns is None else failing[0].columns
+            region = failing[0].region if len(failing) == 1 else "all entries"
+            idx = block.indices
+            diagnoses.append(diagnose(block.name, region, numerical[idx], analytical[idx], layout.theta[idx],
+                                      columns=columns, noise=allowed[idx], lam=self.opts.lam, m=self.opts.m,
+                                      bias_column=block.bias_column))
+        return tuple(parts), tuple(diagnoses)
+
+    def _bisect(self, U, numerical, analytical, status, parts):
+        """A wrong entry from a wrong direction: halve its support, keep the half that errs more.
+
+        The error e(u) = slope along u - u . grad is linear in u, so with u = u1 + u2 split over two
+        halves of its support, e(u2) = e(u) - e(u1): one directional difference per halving.
+        """
+        theta, eps = self.layout.theta, (1e-4 if self.opts.eps == "auto" else self.opts.eps)
+        wrong = [i for i in range(len(U)) if status[i] in ("wrong", "disagrees")]
+        offset = len(U) - len(self.layout.parts)
+        in_parts = [i for i in wrong if i >= offset]
+        i = max(in_parts or wrong, key=lambda i: abs(numerical[i] - analytical[i]))
+        u, error = U[i], numerical[i] - analytical[i]
+        support = np.flatnonzero(u)
+        while support.size > 1:
+            first, second = support[: support.size // 2], support[support.size // 2:]
+            u1 = np.zeros_like(u)
+            u1[first] = u[first]
+            error1 = directional_difference(self.J, theta, u1, eps) - u1 @ self.grad
+            if abs(error1) >= abs(error - error1):
+                support, u, error = first, u1, error1
+            else:
+                u2 = np.zeros_like(u)
+                u2[second] = u[second]
+                support, u, error = second, u2, error - error1
+        k = int(support[0])
+        e_k = np.zeros_like(u)
+        e_k[k] = 1.0
+        block, position = self.layout.locate(k)
+        layer = block.layer if block is not None else None
+        row, column = position if layer is not None else (None, None)
+        numerical_k = directional_difference(self.J, theta, e_k, eps)
+        return EntryError(k, layer, row, column, float(numerical_k), float(self.grad[k]),
+                          label=self.layout.name(k), status="wrong", evidence="found by bisection")
+
+
+def _part_name(part):
+    return part.block.name if part.part == "all" else f"{part.block.name} {part.region}"
 
 
 # ---------------------------------------------------------------------------------------------
-# The course's checkNNGradients
-
-
-def debug_network(input_layer_size=3, hidden_layer_size=5, num_labels=3, m=5, *, hidden_layers=1):
-    """The course's checkNNGradients network: (theta_vec, layer_sizes, X, y).
-
-    Layer sizes (input_layer_size, hidden_layer_size, ..., hidden_layer_size, num_labels) with
-    ``hidden_layers`` hidden layers (the course's 3-5-3 by default). Every Theta(l), of shape
-    (s_{l+1}, s_l + 1), and X, of shape (m, input_layer_size), come from
-    debug_initialize_weights; the course's labels y = 1 + mod(1:m, K) become 0-based:
-    y = mod(t, K) for t = 1..m, that is 1, 2, 0, 1, 2 for K = 3 (binary 1, 0, 1, ... for K = 1).
-
-    Returns
-    -------
-    theta_vec : ndarray (P,), the Theta(l) unrolled
-    layer_sizes : tuple of ints (s_1, ..., s_L)
-    X : ndarray (m, s_1)
-    y : ndarray (m,) of int labels
-    """
-    hidden_layers = as_count("hidden_layers", hidden_layers, 0)
-    layer_sizes = as_layer_sizes((input_layer_size, *([hidden_layer_size] * hidden_layers), num_labels))
-    theta_vec = unroll([debug_initialize_weights(s_out, s_in)
-                        for s_in, s_out in zip(layer_sizes[:-1], layer_sizes[1:])])
-    X = debug_initialize_weights(m, input_layer_size - 1)
-    y = np.arange(1, m + 1) % max(num_labels, 2)
-    return theta_vec, layer_sizes, X, y
+# The course's checkNNGradients, and one layer's backward
 
 
 def check_nn_gradients(lam=0.0, *, method="central", **options):
     """The course's checkNNGradients: check nn_cost_function on the small 3-5-3 debug network.
 
-    The network has 3 inputs, 5 hidden units and 3 outputs, m = 5 examples, weights and X from
-    debug_initialize_weights and labels 1, 2, 0, 1, 2 (:func:`debug_network`): theta_vec (38,),
-    X (5, 3). The check compares DVec with the numerical gradient by the course's relative
-    difference norm(num - DVec) / norm(num + DVec).
+    3 inputs, 5 hidden units, 3 outputs, m = 5 examples, weights and X from
+    debug_initialize_weights (:func:`manual_backprop.debug.debug_network`): theta_vec (38,), X (5, 3).
 
     Parameters
     ----------
     lam : float >= 0, lambda of the cost
-    method : "central" (default, the course's gradApprox), "directional" or "complex"
-    **options : keyword arguments of :func:`check_gradients`: ``eps``, ``h``, ``n_directions``,
-        ``rng``, ``detect_kinks``, ``n_worst`` (``cost`` and ``layer_sizes`` are set here)
+    method : "central" (the course's), "directional" or "complex"
+    **options : ``rng`` and the fields of :class:`CheckOptions`; lam and m are passed to the diagnosis
 
     Returns
     -------
-    :class:`GradientCheckReport` (``print`` it for the course's output); its relative difference
-    is below the course's 1e-9 for lambda 0 and 3 with central differences.
+    :class:`GradientCheckReport` (``print`` it for the course's output).
     """
     theta_vec, layer_sizes, X, y = debug_network()
-    return check_gradients(
-        lambda t: nn_cost_function(t, layer_sizes, X, y, lam),
-        theta_vec, layer_sizes, method=method,
-        cost=lambda t: nn_cost(t, layer_sizes, X, y, lam), **options,
-    )
+    options = {"lam": lam, "m": X.shape[0], **options}
+    return check_gradients(lambda t: nn_cost_function(t, layer_sizes, X, y, lam), theta_vec, layer_sizes,
+                           method=method, cost=lambda t: nn_cost(t, layer_sizes, X, y, lam), **options)
+
+
+def check_vjp(f, vjp, x, upstream, *, method="central", rng=None, **options):
+    """Check one layer's backward pass: a vector-Jacobian product with an upstream gradient.
+
+    CS231n's eval_numerical_gradient_array: the backward pass must return the gradient of
+    J(x) = sum(f(x) * upstream), which is J^T upstream for the Jacobian J of f.
+
+    Parameters
+    ----------
+    f : callable, x -> array y (the forward pass)
+    vjp : callable, (x, upstream) -> dx, the backward pass, in x's form
+    x : array, or a list or dict of arrays (e.g. {"x": x, "W": W, "b": b}), entries named after them
+    upstream : array of y's shape, dJ/dy
+    method, rng, **options : as for :func:`check_gradients`
+
+    Returns
+    -------
+    :class:`GradientCheckReport`, entries named "x[1, 2]" (or after the keys of a dict).
+    """
+    upstream = np.asarray(upstream, dtype=np.float64)
+    params = x if isinstance(x, (dict, list, tuple)) else {"x": x}
+
+    def J(p):
+        y = np.asarray(f(p if isinstance(x, (dict, list, tuple)) else p["x"]))
+        if y.shape != upstream.shape:
+            raise ValueError(f"upstream must have the shape of f(x), {y.shape}, got {upstream.shape}")
+        return np.sum(y * upstream)
+
+    def cost_fn(p):
+        dx = vjp(p if isinstance(x, (dict, list, tuple)) else p["x"], upstream)
+        return J(p), (dx if isinstance(x, (dict, list, tuple)) else {"x": dx})
+
+    return check_gradients(cost_fn, params, method=method, cost=J, rng=rng, **options)

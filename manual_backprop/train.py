@@ -9,25 +9,43 @@ a small network (:mod:`manual_backprop.gradient_check`, never inside the loop be
   the course's fmincg (Polack-Ribiere conjugate gradients with a line search).
 
 Every optimiser records J after each iteration in ``cost_history`` (the learning curve), starting
-with J at the initial weights. :func:`train_network` puts the pieces together for a network and a
-data set; :func:`initial_weights` makes the starting weights, including the all-equal ones that show
-the symmetry problem, and :func:`hidden_unit_spread` measures whether hidden units stayed identical.
+with J at the initial weights, and the norm of grad_vec there in ``gradient_norm_history``.
 
-SciPy is imported only when :func:`minimize_cost` runs, so this module needs only NumPy to import.
+The steps of a training run, in the course's order, each a function that ``manual-backprop train``
+and ``examples/ex4.py`` call:
+
+1. data: :func:`manual_backprop.data.load_split`;
+2. :func:`check_small_network`: one gradient check on a small network with the run's activation,
+   output layer and lambda (never inside the loop);
+3. :func:`initial_weights`: the starting weights, including the all-equal ones that show the
+   symmetry problem;
+4. :func:`train_network`: the optimiser on the unrolled cost, with at most ``blas_threads`` BLAS
+   threads (:func:`limit_blas_threads`);
+5. :func:`accuracies` and :func:`hidden_units_identical` (the symmetry verdict, by
+   :func:`hidden_unit_spread`); :func:`mlp_baseline`, scikit-learn's MLPClassifier on the same split.
+
+Nothing here changes the process's settings beyond its own call: a BLAS thread limit is undone when
+the call returns. SciPy, scikit-learn and threadpoolctl are imported only by the functions that
+use them, so this module needs only NumPy to import.
 Left out: stochastic and mini-batch methods, momentum, early stopping on a validation set.
 """
 
 from __future__ import annotations
 
 import numbers
+import time
+import warnings
+from contextlib import contextmanager
 from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._arguments import as_array, as_layer_sizes, n_params
-from .backprop import nn_cost_function
-from ._arguments import as_count
+from ._arguments import as_array, as_count, as_layer_sizes, n_params
+from .backprop import nn_cost, nn_cost_function
+from .debug import debug_network
+from .gradient_check import check_gradients
 from .initialization import random_theta_vec
+from .predict import predict
 from .unrolling import reshape
 
 __all__ = [
@@ -39,6 +57,14 @@ __all__ = [
     "train_network",
     "initial_weights",
     "hidden_unit_spread",
+    "hidden_units_identical",
+    "IDENTICAL_UNITS_RTOL",
+    "IDENTICAL_UNITS_ATOL",
+    "limit_blas_threads",
+    "check_small_network",
+    "accuracies",
+    "mlp_baseline",
+    "summarize_run",
 ]
 
 # Command-line names of the optimisers: "gd" is gradient_descent, the others a SciPy method.
@@ -56,6 +82,15 @@ INITIALIZATIONS = {
 _EPSILON_INIT = {"small": 1e-3, "large": 4.0}
 _CONSTANT = {"zeros": 0.0, "constant": 0.1}
 
+# The symmetry verdict: the hidden units of a layer count as identical when the largest difference
+# between their weights is at most IDENTICAL_UNITS_ATOL + IDENTICAL_UNITS_RTOL * max|theta_vec|.
+# Units that start equal compute the same products, but BLAS may round different output columns
+# differently (fused or separate multiply-add): a few u ~ 1e-16 per product, carried through the
+# iterations; measured 0.0 exactly after 335 L-BFGS iterations from all-equal weights on the digits,
+# and at most 3e-13 relative on random networks, while units that differ do so by ~1.
+IDENTICAL_UNITS_RTOL = 1e-12
+IDENTICAL_UNITS_ATOL = 1e-15
+
 
 class TrainingResult(NamedTuple):
     """What an optimiser returns.
@@ -65,6 +100,7 @@ class TrainingResult(NamedTuple):
     n_iterations : int, iterations taken
     converged : bool, whether the optimiser stopped on its own test rather than on the iteration limit
     message : str, why it stopped
+    gradient_norm_history : list of n_iterations + 1 floats, norm(grad_vec) where each J was recorded
     """
 
     theta_vec: np.ndarray
@@ -72,6 +108,7 @@ class TrainingResult(NamedTuple):
     n_iterations: int
     converged: bool
     message: str
+    gradient_norm_history: list = ()
 
 
 def _check_finite_cost(J, where):
@@ -105,15 +142,18 @@ def gradient_descent(cost_function: Callable, theta_vec, *, learning_rate=1.0, i
 
     J, grad_vec = cost_function(theta_vec)
     cost_history = [_check_finite_cost(J, "at the initial weights")]
+    gradient_norm_history = [float(np.linalg.norm(grad_vec))]
     if callback is not None:
         callback(0, cost_history[0])
     for iteration in range(1, iterations + 1):
         theta_vec = theta_vec - learning_rate * grad_vec
         J, grad_vec = cost_function(theta_vec)
         cost_history.append(_check_finite_cost(J, f"at iteration {iteration} (learning_rate {learning_rate} too large?)"))
+        gradient_norm_history.append(float(np.linalg.norm(grad_vec)))
         if callback is not None:
             callback(iteration, cost_history[-1])
-    return TrainingResult(theta_vec, cost_history, iterations, False, f"reached {iterations} iterations")
+    return TrainingResult(theta_vec, cost_history, iterations, False, f"reached {iterations} iterations",
+                          gradient_norm_history)
 
 
 def minimize_cost(cost_function: Callable, theta_vec, *, method="L-BFGS-B", max_iter=100, callback=None):
@@ -138,17 +178,36 @@ def minimize_cost(cost_function: Callable, theta_vec, *, method="L-BFGS-B", max_
     theta_vec = np.array(as_array("theta_vec", theta_vec, ndim=1), dtype=np.float64)
     max_iter = as_count("max_iter", max_iter)
 
-    cost_history = [_check_finite_cost(cost_function(theta_vec)[0], "at the initial weights")]
+    evaluated = []  # the last few (theta, grad_vec) the optimiser asked for, to read norm(grad_vec) from
+
+    def remembered(theta):
+        J, grad_vec = cost_function(theta)
+        evaluated.append((np.array(theta), grad_vec))
+        del evaluated[:-4]
+        return J, grad_vec
+
+    def gradient_norm_at(theta):
+        # SciPy reports only x and J at each iteration; the gradient there is one it asked for already.
+        for x, grad_vec in reversed(evaluated):
+            if np.array_equal(x, theta):
+                return float(np.linalg.norm(grad_vec))
+        return float(np.linalg.norm(cost_function(theta)[1]))
+
+    J, grad_vec = cost_function(theta_vec)
+    cost_history = [_check_finite_cost(J, "at the initial weights")]
+    gradient_norm_history = [float(np.linalg.norm(grad_vec))]
     if callback is not None:
         callback(0, cost_history[0])
 
     def record(intermediate_result):  # SciPy passes an OptimizeResult when the parameter has this name
         cost_history.append(_check_finite_cost(intermediate_result.fun, f"at iteration {len(cost_history)}"))
+        gradient_norm_history.append(gradient_norm_at(intermediate_result.x))
         if callback is not None:
             callback(len(cost_history) - 1, cost_history[-1])
 
-    result = minimize(cost_function, theta_vec, jac=True, method=method, callback=record, options={"maxiter": max_iter})
-    return TrainingResult(result.x, cost_history, int(result.nit), bool(result.success), str(result.message))
+    result = minimize(remembered, theta_vec, jac=True, method=method, callback=record, options={"maxiter": max_iter})
+    return TrainingResult(result.x, cost_history, int(result.nit), bool(result.success), str(result.message),
+                          gradient_norm_history)
 
 
 def initial_weights(layer_sizes, init="random", *, rng=None):
@@ -172,8 +231,29 @@ def initial_weights(layer_sizes, init="random", *, rng=None):
     return random_theta_vec(layer_sizes, epsilon_init=_EPSILON_INIT.get(init), rng=rng)
 
 
+@contextmanager
+def limit_blas_threads(threads):
+    """A ``with`` block in which every BLAS library of the process uses at most ``threads`` threads.
+
+    threadpoolctl limits only the libraries already loaded, and SciPy ships its own OpenBLAS beside
+    NumPy's, loaded with ``scipy.linalg`` or ``scipy.optimize``: those are imported first, so that
+    the optimisers' BLAS is limited too. The previous limits come back when the block ends.
+    ``threads=None`` changes nothing.
+    """
+    if threads is None:
+        yield
+        return
+    threads = as_count("blas_threads", threads)
+    import scipy.linalg  # noqa: F401  (loads SciPy's BLAS so that the limit reaches it)
+    import scipy.optimize  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=threads, user_api="blas"):
+        yield
+
+
 def train_network(layer_sizes, X, y, lam=0.0, *, theta_vec, activation="sigmoid", output="sigmoid",
-                  optimizer="lbfgs", max_iter=100, learning_rate=1.0, callback=None):
+                  optimizer="lbfgs", max_iter=100, learning_rate=1.0, callback=None, blas_threads=None):
     """Minimise :func:`nn_cost_function` over theta_vec for the data (X, y).
 
     Parameters
@@ -184,6 +264,9 @@ def train_network(layer_sizes, X, y, lam=0.0, *, theta_vec, activation="sigmoid"
     max_iter : int, iterations (for "gd", exactly this many steps)
     learning_rate : float > 0, alpha for "gd" (ignored by the others)
     callback : callable (iteration, J) -> None, optional, e.g. a progress bar
+    blas_threads : int >= 1, optional: at most this many BLAS threads during the call (every BLAS
+        of the process, SciPy's included; see :func:`limit_blas_threads`); by default the process's
+        own setting. Small networks train fastest on one thread.
 
     Returns
     -------
@@ -195,11 +278,12 @@ def train_network(layer_sizes, X, y, lam=0.0, *, theta_vec, activation="sigmoid"
     def cost_function(theta):
         return nn_cost_function(theta, layer_sizes, X, y, lam, activation=activation, output=output)
 
-    if optimizer == "gd":
-        return gradient_descent(cost_function, theta_vec, learning_rate=learning_rate, iterations=max_iter,
-                                callback=callback)
-    return minimize_cost(cost_function, theta_vec, method=OPTIMIZERS[optimizer], max_iter=max_iter,
-                         callback=callback)
+    with limit_blas_threads(blas_threads):
+        if optimizer == "gd":
+            return gradient_descent(cost_function, theta_vec, learning_rate=learning_rate, iterations=max_iter,
+                                    callback=callback)
+        return minimize_cost(cost_function, theta_vec, method=OPTIMIZERS[optimizer], max_iter=max_iter,
+                             callback=callback)
 
 
 def hidden_unit_spread(theta_vec, layer_sizes):
@@ -221,3 +305,124 @@ def hidden_unit_spread(theta_vec, layer_sizes):
         outgoing = np.abs(Theta_out[:, 1:] - Theta_out[:, 1:2]).max()
         spread.append(float(max(incoming, outgoing)))
     return spread
+
+
+def hidden_units_identical(theta_vec, layer_sizes):
+    """The symmetry verdict: whether every hidden layer of more than one unit kept identical units.
+
+    Identical means a :func:`hidden_unit_spread` of at most
+    ``IDENTICAL_UNITS_ATOL + IDENTICAL_UNITS_RTOL * max|theta_vec|`` (the reason is beside the two
+    constants). False for a network without a hidden layer of two units or more: there is nothing
+    to be identical to.
+    """
+    layer_sizes = as_layer_sizes(layer_sizes)
+    spreads = [d for d, s in zip(hidden_unit_spread(theta_vec, layer_sizes), layer_sizes[1:-1]) if s > 1]
+    limit = IDENTICAL_UNITS_ATOL + IDENTICAL_UNITS_RTOL * float(np.abs(np.asarray(theta_vec)).max(initial=0.0))
+    return bool(spreads) and all(d <= limit for d in spreads)
+
+
+def check_small_network(hidden_layers=1, *, activation="sigmoid", output="sigmoid", lam=0.0, num_labels=3,
+                        method="central"):
+    """The course's check before training: backprop against a numerical gradient on a small network.
+
+    The network is :func:`manual_backprop.debug.debug_network` with ``hidden_layers`` hidden
+    layers of 5 units (3-5-3 for one), weights and X from debug_initialize_weights, with the
+    activation, output layer and lambda of the run to come.
+
+    Returns
+    -------
+    layer_sizes : tuple, the small network's
+    report : :class:`manual_backprop.GradientCheckReport`; ``report.verdict`` is "passed", "failed" or
+        "cannot tell" (``report.passed`` for the first)
+    """
+    theta_vec, layer_sizes, X, y = debug_network(num_labels=num_labels, hidden_layers=hidden_layers)
+
+    def cost_function(theta):
+        return nn_cost_function(theta, layer_sizes, X, y, lam, activation=activation, output=output)
+
+    def cost(theta):  # J alone (complex-safe, for the complex step), without backprop
+        return nn_cost(theta, layer_sizes, X, y, lam, activation=activation, output=output)
+
+    report = check_gradients(cost_function, theta_vec, layer_sizes, method=method, cost=cost,
+                             rng=np.random.default_rng(0))
+    return layer_sizes, report
+
+
+def accuracies(thetas, digits, *, activation="sigmoid", output="sigmoid"):
+    """{"train_accuracy": ..., "test_accuracy": ...}: the fraction of each set the course's predict gets right.
+
+    thetas : Theta(1), ..., Theta(L-1); digits : a :class:`manual_backprop.data.Digits` split.
+    """
+    return {
+        "train_accuracy": float(np.mean(predict(thetas, digits.X_train, activation=activation, output=output)
+                                        == digits.y_train)),
+        "test_accuracy": float(np.mean(predict(thetas, digits.X_test, activation=activation, output=output)
+                                       == digits.y_test)),
+    }
+
+
+def mlp_baseline(digits, hidden, *, activation="sigmoid", lam=1.0, max_iter=400, seed=0, blas_threads=None):
+    """scikit-learn's MLPClassifier on the same split, with the same hidden layers, activation,
+    regularisation (its ``alpha`` is the course's lambda: both add lambda / (2m) sum Theta^2) and
+    iterations, trained with L-BFGS.
+
+    Returns
+    -------
+    dict with ``baseline`` (the estimator's settings, as text), ``baseline_train_accuracy``,
+    ``baseline_test_accuracy``, ``baseline_converged`` and ``baseline_seconds``.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    name = {"sigmoid": "logistic", "tanh": "tanh", "relu": "relu"}[activation]
+    hidden = tuple(hidden)
+    mlp = MLPClassifier(hidden_layer_sizes=hidden, activation=name, alpha=lam, solver="lbfgs",
+                        max_iter=max_iter, random_state=seed)
+    with limit_blas_threads(blas_threads):
+        start = time.perf_counter()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            mlp.fit(digits.X_train, digits.y_train)
+        seconds = time.perf_counter() - start
+        scores = (float(mlp.score(digits.X_train, digits.y_train)), float(mlp.score(digits.X_test, digits.y_test)))
+    converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    settings = (f"MLPClassifier(hidden_layer_sizes={hidden}, activation={name!r}, alpha={lam:g}, solver='lbfgs', "
+                f"max_iter={max_iter}, random_state={seed})")
+    return {"baseline": settings, "baseline_train_accuracy": scores[0], "baseline_test_accuracy": scores[1],
+            "baseline_converged": converged, "baseline_seconds": seconds}
+
+
+def summarize_run(layer_sizes, result, digits, *, activation="sigmoid", output="sigmoid", seconds=None,
+                  check=None):
+    """What a training run found, as a JSON-ready dict (the data of ``manual-backprop train``'s report).
+
+    Parameters
+    ----------
+    layer_sizes : the trained network's; result : the :class:`TrainingResult`; digits : the split
+        it was trained and tested on; activation, output : as trained
+    seconds : float, optional, the training's wall-clock time
+    check : (layer_sizes, report) from :func:`check_small_network`, optional
+
+    Returns
+    -------
+    dict with ``gradient_check`` (when given), ``train_accuracy``, ``test_accuracy``, ``final_cost``,
+    ``iterations``, ``converged``, ``optimizer_message``, ``cost_history``, ``gradient_norm_history``,
+    ``hidden_units_identical``, ``hidden_unit_spread`` and ``seconds``.
+    """
+    thetas = reshape(result.theta_vec, layer_sizes)
+    summary = {}
+    if check is not None:
+        check_sizes, report = check
+        summary["gradient_check"] = {"layer_sizes": list(check_sizes),
+                                     "relative_difference": float(report.relative_difference),
+                                     "tolerance": float(report.tolerance), "passed": bool(report.passed)}
+    summary.update(accuracies(thetas, digits, activation=activation, output=output))
+    summary.update({
+        "final_cost": result.cost_history[-1], "iterations": result.n_iterations, "converged": result.converged,
+        "optimizer_message": result.message, "cost_history": list(result.cost_history),
+        "gradient_norm_history": list(result.gradient_norm_history),
+        "hidden_units_identical": hidden_units_identical(result.theta_vec, layer_sizes),
+        "hidden_unit_spread": hidden_unit_spread(result.theta_vec, layer_sizes),
+        "seconds": seconds,
+    })
+    return summary

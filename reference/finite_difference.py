@@ -1,4 +1,7 @@
-"""Numerical derivatives of any cost J: theta -> scalar, in NumPy only.
+"""Numerical derivatives of any cost J: theta -> scalar, in NumPy only: the tests' oracle.
+
+The gradient checker has its own numerical differences (``manual_backprop.numerical``, which
+never imports this package); tests/test_numerical.py compares the two, and both with JAX.
 
 Three ways to differentiate J without knowing how it is computed, and a detector for the points
 where J has no derivative:

@@ -70,3 +70,15 @@ def test_unknown_settings_are_named_when_fitting():
         BackpropClassifier(optimizer="adam").fit(np.ones((4, 2)), [0, 1, 0, 1])
     with pytest.raises(ValueError, match="init must be one of"):
         BackpropClassifier(init="ones").fit(np.ones((4, 2)), [0, 1, 0, 1])
+
+
+@pytest.mark.parametrize("hidden, error, message", [
+    (None, TypeError, "hidden_layer_sizes must be a tuple of integers .*, got None"),
+    ({3: 1}, TypeError, "hidden_layer_sizes must be a tuple of integers .*, got {3: 1}"),
+    ({3}, TypeError, r"got \{3\}"),
+    ((4, 0), ValueError, r"hidden_layer_sizes\[1\] must be at least 1, got 0"),
+    ((2.5,), TypeError, r"hidden_layer_sizes\[0\] must be an integer, got 2.5"),
+])
+def test_hidden_layer_sizes_that_are_not_a_tuple_of_counts_are_named(hidden, error, message):
+    with pytest.raises(error, match=message):
+        BackpropClassifier(hidden_layer_sizes=hidden).fit(np.ones((4, 2)), [0, 1, 0, 1])

@@ -147,13 +147,6 @@ def test_bad_arguments_are_refused():
         fd.central_difference(lambda t: np.nan, THETA)
 
 
-def test_every_tolerance_of_the_numerical_methods_has_a_reason_for_both_dtypes():
-    for check in ("central_difference", "directional_difference", "complex_step"):
-        for dtype in (np.float64, np.float32):
-            assert len(tolerance(check, dtype).reason) > 40
-    assert all(t.reason for t in TOLERANCES.values())
-
-
 def test_every_tolerance_states_what_it_bounds():
     assert {t.kind for t in TOLERANCES.values()} <= set(KINDS)
     assert all(t.rtol == 0 for t in TOLERANCES.values() if t.kind == "absolute")

@@ -4,9 +4,11 @@ import pytest
 from manual_backprop.plots import (
     HIDDEN_UNITS_PIXELS,
     LEARNING_CURVE_PIXELS,
+    check_output_folder,
     display_grid,
     plot_hidden_units,
     plot_learning_curve,
+    plot_training_run,
 )
 
 
@@ -47,3 +49,30 @@ def test_plots_refuse_inputs_of_the_wrong_shape(tmp_path):
         display_grid(np.ones((3, 10)), (8, 8))
     with pytest.raises(ValueError, match="cost_history must be a non-empty sequence"):
         plot_learning_curve([], tmp_path / "c.png")
+
+
+def test_a_training_run_s_two_pictures_are_written_with_the_gradient_norm_panel(tmp_path):
+    J = np.geomspace(7.0, 0.5, 30)
+    paths = plot_training_run(tmp_path / "run", J, np.ones((4, 65)), gradient_norm_history=np.geomspace(3, 1e-4, 30),
+                              title="64-4-10", note="test accuracy 0.5")
+    assert png_size(tmp_path / "run" / "learning_curve.png") == LEARNING_CURVE_PIXELS
+    assert png_size(tmp_path / "run" / "hidden_units.png") == HIDDEN_UNITS_PIXELS
+    assert sorted(paths) == ["hidden_units", "learning_curve"]
+
+
+def test_the_learning_curve_refuses_gradient_norms_that_do_not_match_the_costs(tmp_path):
+    with pytest.raises(ValueError, match=r"gradient_norm_history must have the shape of cost_history \(3,\), got \(2,\)"):
+        plot_learning_curve([3.0, 2.0, 1.0], tmp_path / "c.png", gradient_norm_history=[1.0, 0.5])
+
+
+def test_the_hidden_units_picture_refuses_a_theta1_that_does_not_fit_the_images(tmp_path):
+    with pytest.raises(ValueError, match=r"Theta1 must have 64 \+ 1 columns for images 8x8, got shape \(3, 10\)"):
+        plot_hidden_units(np.ones((3, 10)), tmp_path / "u.png")
+
+
+def test_the_output_folder_is_made_and_proven_writable_before_training(tmp_path):
+    assert check_output_folder(tmp_path / "a" / "b") == str(tmp_path / "a" / "b")
+    assert list((tmp_path / "a" / "b").iterdir()) == []  # the test file is gone
+    (tmp_path / "file").write_text("")
+    with pytest.raises(NotADirectoryError, match="file is a file, not a folder"):
+        check_output_folder(tmp_path / "file")

@@ -1,16 +1,28 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from manual_backprop import nn_cost_function
+from manual_backprop import check_gradients, n_params, nn_cost_function, predict, reshape
+from manual_backprop.data import load_digits_split
+from manual_backprop.gradient_check import debug_network
 from manual_backprop.train import (
+    check_small_network,
     gradient_descent,
     hidden_unit_spread,
+    hidden_units_identical,
     initial_weights,
     minimize_cost,
+    summarize_run,
     train_network,
 )
 from reference.tolerances import tolerance
 from tests.helpers import random_problem
+
+ROOT = Path(__file__).resolve().parents[1]
 
 LAYER_SIZES = (4, 5, 3)
 
@@ -116,3 +128,78 @@ def test_a_cost_that_is_not_finite_stops_training_with_the_iteration_named():
 
     with pytest.raises(FloatingPointError, match="the cost J became inf at iteration 2"):
         gradient_descent(diverging, np.zeros(3), learning_rate=0.6, iterations=5)
+
+
+BLAS_IN_A_FRESH_PROCESS = """
+import json, sys
+import numpy as np
+from threadpoolctl import threadpool_info
+from manual_backprop.train import train_network
+
+assert "scipy" not in sys.modules  # nothing has loaded SciPy's own BLAS yet
+def blas():
+    return sorted((i["filepath"], i["num_threads"]) for i in threadpool_info() if i["user_api"] == "blas")
+
+before, seen = blas(), []
+rng = np.random.default_rng(0)
+X, y = rng.standard_normal((30, 4)), np.arange(30) % 3
+train_network((4, 5, 3), X, y, 1.0, theta_vec=rng.uniform(-0.5, 0.5, 43), max_iter=5, blas_threads=1,
+              callback=lambda iteration, J: seen.append(blas()))
+print(json.dumps({"before": before, "seen": seen, "after": blas()}))
+"""
+
+
+def test_training_limits_every_blas_of_the_process_and_restores_them_when_it_returns():
+    result = subprocess.run([sys.executable, "-c", BLAS_IN_A_FRESH_PROCESS], capture_output=True, text=True,
+                            cwd=ROOT, timeout=300, check=True)
+    report = json.loads(result.stdout)
+    libraries = {path for snapshot in report["seen"] for path, _ in snapshot}
+    assert len(report["seen"]) >= 2 and len(libraries) > len(report["before"])  # SciPy's BLAS joined NumPy's
+    assert all(threads == 1 for snapshot in report["seen"] for _, threads in snapshot)
+    unchanged = dict(report["before"])
+    assert {path: threads for path, threads in report["after"] if path in unchanged} == unchanged
+
+
+def test_the_gradient_norm_is_recorded_beside_every_cost():
+    cost_function, theta_vec, _ = problem()
+    for result in (minimize_cost(cost_function, theta_vec, method="CG", max_iter=10),
+                   gradient_descent(cost_function, theta_vec, iterations=3)):
+        assert len(result.gradient_norm_history) == len(result.cost_history)
+        assert result.gradient_norm_history[0] == np.linalg.norm(cost_function(theta_vec)[1])
+        assert result.gradient_norm_history[-1] == np.linalg.norm(cost_function(result.theta_vec)[1])
+
+
+def test_the_library_symmetry_verdict_agrees_with_the_tolerance_table():
+    _, X, y = random_problem(np.random.default_rng(1), LAYER_SIZES, 30)
+    for init, identical in (("zeros", True), ("constant", True), ("random", False)):
+        theta_vec = initial_weights(LAYER_SIZES, init, rng=np.random.default_rng(0))
+        result = train_network(LAYER_SIZES, X, y, 1.0, theta_vec=theta_vec, max_iter=30)
+        by_table = max(hidden_unit_spread(result.theta_vec, LAYER_SIZES)) <= identical_unit_limit(result.theta_vec)
+        assert hidden_units_identical(result.theta_vec, LAYER_SIZES) == by_table == identical
+    assert not hidden_units_identical(np.zeros(n_params((4, 1, 3))), (4, 1, 3))  # one unit: nothing to compare
+
+
+def test_the_check_before_training_uses_the_run_s_activation_output_and_lambda():
+    layer_sizes, report = check_small_network(2, activation="tanh", output="softmax", lam=3.0)
+    expected = check_gradients(*debug_cost(layer_sizes, "tanh", "softmax", 3.0), layer_sizes,
+                               rng=np.random.default_rng(0))
+    assert layer_sizes == (3, 5, 5, 3) and report.passed
+    assert report.relative_difference == expected.relative_difference
+
+
+def debug_cost(layer_sizes, activation, output, lam):
+    theta_vec, _, X, y = debug_network(hidden_layers=len(layer_sizes) - 2)
+    return (lambda t: nn_cost_function(t, layer_sizes, X, y, lam, activation=activation, output=output)), theta_vec
+
+
+def test_the_run_summary_holds_the_accuracies_and_the_symmetry_verdict_of_the_result():
+    digits = load_digits_split()
+    layer_sizes = (64, 4, 10)
+    result = train_network(layer_sizes, digits.X_train, digits.y_train, 1.0, max_iter=5,
+                           theta_vec=initial_weights(layer_sizes, "zeros"))
+    summary = summarize_run(layer_sizes, result, digits, seconds=1.5)
+    thetas = reshape(result.theta_vec, layer_sizes)
+    assert summary["test_accuracy"] == np.mean(predict(thetas, digits.X_test) == digits.y_test)
+    assert summary["hidden_units_identical"] and summary["cost_history"] == result.cost_history
+    assert summary["iterations"] == result.n_iterations and summary["seconds"] == 1.5
+    assert json.loads(json.dumps(summary)) == summary

@@ -1,22 +1,32 @@
-"""Argument checks shared by the public functions (private module).
+"""The argument gate: every public function checks and converts its arguments here (private module).
 
-Every check raises ``ValueError`` (a wrong value or shape) or ``TypeError`` (a wrong kind of
-object) whose message names the argument, what was expected and what came. Nothing here
-modifies its input: conversions return new arrays or read-only views of the old ones.
+Each check raises ``ValueError`` (a wrong value or shape) or ``TypeError`` (a wrong kind of object)
+whose message names the argument, what was expected and what came. Nothing here modifies its
+input: conversions return new arrays or read-only views of the old ones.
+
+A network function passes through :func:`network_arguments` once and works on the
+:class:`Arguments` record it returns. The shapes of Theta(l) are unrolling's business
+(:mod:`manual_backprop.unrolling`), which uses the checks below.
 """
 
 from __future__ import annotations
 
 import numbers
 import operator
+from collections.abc import Mapping, Set
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import numpy as np
 
-from .activations import get_activation
-from .cost import get_output
+from .activations import Activation, get_activation
+from .cost import Output, get_output
+
+__all__ = ["as_count", "as_layer_sizes", "as_real", "as_lambda", "as_rng", "as_array", "as_ndarray", "Arguments",
+           "network_arguments", "overflow_is_an_error"]
 
 _REAL_KINDS = "biuf"  # bool, signed and unsigned integers, floats
+_UNLABELLED = object()  # network_arguments called for a forward pass, without y
 
 
 def as_count(name, value, minimum=1, note=""):
@@ -30,9 +40,14 @@ def as_count(name, value, minimum=1, note=""):
 
 
 def as_layer_sizes(layer_sizes, name="layer_sizes"):
-    """(s_1, ..., s_L) as a tuple of Python ints, L >= 2 and every s_l >= 1."""
-    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
-        raise TypeError(f"{name} must be a sequence of integers (s_1, ..., s_L), got {layer_sizes!r}")
+    """(s_1, ..., s_L) as a tuple of Python ints, L >= 2 and every s_l >= 1.
+
+    An ordered sequence only: a dict or a set (whose order is not the layers') is refused.
+    """
+    if (isinstance(layer_sizes, (str, bytes, Mapping, Set)) or not hasattr(layer_sizes, "__len__")
+            or not hasattr(layer_sizes, "__getitem__")):
+        kind = type(layer_sizes).__name__
+        raise TypeError(f"{name} must be a sequence of integers (s_1, ..., s_L), got {kind} {layer_sizes!r}")
     sizes = []
     for l, s in enumerate(layer_sizes, start=1):
         if isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Integral):
@@ -46,25 +61,55 @@ def as_layer_sizes(layer_sizes, name="layer_sizes"):
     return tuple(sizes)
 
 
-def theta_shapes(layer_sizes):
-    """Shapes of Theta(1), ..., Theta(L-1): (s_{l+1}, s_l + 1)."""
-    return [(s_next, s + 1) for s, s_next in zip(layer_sizes[:-1], layer_sizes[1:])]
+def as_real(name, value, *, maximum=np.inf, note=""):
+    """``value`` as a finite Python float in [0, ``maximum``]; TypeError for a non-number (bool
+    included), ValueError naming ``name``, the range and the value otherwise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    if value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:.6g}{note}, got {value}")
+    return value
 
 
-def n_params(layer_sizes):
-    """Length of theta_vec: sum over l of s_{l+1} (s_l + 1)."""
-    return sum(r * c for r, c in theta_shapes(layer_sizes))
+def as_lambda(lam, name="lam"):
+    """The regularisation parameter lambda: a finite real number >= 0."""
+    return as_real(f"{name} (lambda)", lam)
 
 
-def compute_dtype(*arrays):
-    """The dtype the computation runs in: complex when any input is complex, float32 when every
-    input is float32 (an integer X with float32 weights is not: its values may need float64),
-    float64 otherwise."""
-    if any(a.dtype.kind == "c" for a in arrays):
-        return np.dtype(np.complex128)
-    if all(a.dtype == np.float32 for a in arrays):
-        return np.dtype(np.float32)
-    return np.dtype(np.float64)
+def as_rng(rng):
+    """A numpy.random.Generator: ``rng`` itself, or a fresh unseeded one when it is None."""
+    if rng is None:
+        return np.random.default_rng()
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    return rng
+
+
+def as_ndarray(name, value):
+    """np.asarray(value), with an error naming the argument for a ragged nesting, a masked array
+    with masked entries (whose mask np.asarray would drop) or a pandas column with missing
+    values; pandas nullable columns (Float64, Int64) without missing values become float64."""
+    if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
+        n = int(np.ma.getmaskarray(value).sum())
+        raise TypeError(f"{name} is a masked array with {n} masked entries; the network has no notion of a "
+                        "missing value: fill or drop them first")
+    pandas = hasattr(value, "isna") and hasattr(value, "to_numpy")
+    if pandas and (n := int(np.asarray(value.isna()).sum())):
+        raise TypeError(f"{name} holds {n} missing values (pandas NA); the network has no notion of a "
+                        "missing value: fill or drop them first")
+    try:
+        array = np.asarray(value)
+    except ValueError as error:
+        raise ValueError(f"{name} must be a rectangular array of numbers, got a ragged sequence ({error})") from None
+    if pandas and array.dtype == object:  # nullable Float64 / Int64 columns
+        try:
+            return value.to_numpy(dtype=np.float64)
+        except (TypeError, ValueError):
+            pass  # not numbers: the caller's dtype check names it
+    return array
 
 
 def as_array(name, value, *, ndim, allow_complex=False):
@@ -80,24 +125,11 @@ def as_array(name, value, *, ndim, allow_complex=False):
         raise ValueError(f"{name} must be {ndim}-dimensional, got {array.ndim} dimensions with shape {array.shape}")
     if array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
-    check_finite(name, array)
+    _check_finite(name, array)
     return array
 
 
-def as_ndarray(name, value):
-    """np.asarray(value), with an error naming the argument when value is a ragged nesting or a
-    masked array with masked entries (whose mask np.asarray would silently drop)."""
-    if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
-        n = int(np.ma.getmaskarray(value).sum())
-        raise TypeError(f"{name} is a masked array with {n} masked entries; the network has no notion of a "
-                        "missing value: fill or drop them first")
-    try:
-        return np.asarray(value)
-    except ValueError as error:
-        raise ValueError(f"{name} must be a rectangular array of numbers, got a ragged sequence ({error})") from None
-
-
-def check_finite(name, array):
+def _check_finite(name, array):
     if array.dtype.kind not in "fc":
         return
     # One reduction, no temporary: a sum of finite numbers is finite unless it overflows, so only
@@ -112,40 +144,22 @@ def check_finite(name, array):
         raise ValueError(f"{name} must be finite, got {array[tuple(bad)]} at index {where}")
 
 
-def as_lambda(lam, name="lam"):
-    """The regularisation parameter lambda: a finite real number >= 0."""
-    if isinstance(lam, (bool, np.bool_)) or not isinstance(lam, numbers.Real):
-        raise TypeError(f"{name} (lambda) must be a real number, got {lam!r}")
-    lam = float(lam)
-    if not np.isfinite(lam) or lam < 0:
-        raise ValueError(f"{name} (lambda) must be a finite number >= 0, got {lam}")
-    return lam
-
-
-def as_input_matrix(X, n_inputs, name="X"):
-    """X as an (m, s_1) array; integer and boolean X are accepted as numbers."""
-    X = as_array(name, X, ndim=2)
-    if X.shape[1] != n_inputs:
-        raise ValueError(
-            f"{name} must have shape (m, {n_inputs}) (one row per example, s_1 = {n_inputs} columns), got {X.shape}"
-        )
-    return X
-
-
-def as_label_matrix(y, m, K, *, output="sigmoid", name="y"):
+def _as_label_matrix(y, m, K, output, name="y"):
     """The labels as the (m, K) 0-1 matrix Y that the cost compares with h.
 
-    ``y`` is either integer labels 0..K-1 of shape (m,) (one-hot encoded here; with K = 1,
-    the binary labels 0 and 1 are the single output's target), or an (m, K) matrix of 0s and
-    1s (one-hot or multi-label). A softmax output needs exactly one 1 per row.
+    ``y`` is either integer labels 0..K-1 of shape (m,) (one-hot encoded here; with K = 1, the
+    binary labels 0 and 1 are the single output's target), or an (m, K) matrix of 0s and 1s
+    (one-hot or multi-label). A softmax output needs exactly one 1 per row.
     """
+    if y is None:
+        raise TypeError(f"{name} must be integer labels of shape ({m},) or an ({m}, {K}) 0-1 matrix, got None")
     y = as_ndarray(name, y)
     if y.dtype.kind not in _REAL_KINDS:
         raise TypeError(f"{name} must hold integer labels or a 0-1 matrix, got dtype {y.dtype}")
     if y.ndim == 1:
         if y.shape[0] != m:
             raise ValueError(f"{name} must have shape ({m},) to match the {m} rows of X, got {y.shape}")
-        check_finite(name, y)
+        _check_finite(name, y)
         if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
             bad = y[y != np.round(y)][0]
             raise ValueError(f"{name} must hold integer labels 0..{max(K, 2) - 1}, got the non-integer {bad}")
@@ -156,119 +170,83 @@ def as_label_matrix(y, m, K, *, output="sigmoid", name="y"):
         labels = y.astype(np.intp)
         if K == 1:
             return labels[:, None].astype(np.float64)
-        Y = np.zeros((m, K))
-        Y[np.arange(m), labels] = 1.0  # one-hot: one 1 per row, as a softmax output needs
-        return Y
+        return np.eye(K)[labels]  # one-hot: one 1 per row, as a softmax output needs
     if y.ndim == 2:
         if y.shape != (m, K):
             raise ValueError(
                 f"{name} as a label matrix must have shape ({m}, {K}) (m examples by K outputs), got {y.shape}"
             )
-        check_finite(name, y)
+        _check_finite(name, y)
         if not np.all((y == 0) | (y == 1)):
             bad = y[(y != 0) & (y != 1)][0]
             raise ValueError(f"{name} as a label matrix must contain only 0 and 1, got {bad}")
         Y = y.astype(np.float64)
-        check_softmax_rows(Y, output, name)
+        if output == "softmax" and not np.all(Y.sum(axis=1) == 1):
+            t = int(np.argmax(Y.sum(axis=1) != 1))
+            raise ValueError(f"{name} for a softmax output must have exactly one 1 per row (one-hot), "
+                             f"got {int(Y[t].sum())} in row {t}")
         return Y
     raise ValueError(f"{name} must have shape ({m},) (labels) or ({m}, {K}) (0-1 matrix), got {y.shape}")
 
 
-def check_softmax_rows(Y, output, name):
-    if output == "softmax":
-        counts = Y.sum(axis=1)
-        if not np.all(counts == 1):
-            t = int(np.argmax(counts != 1))
-            raise ValueError(
-                f"{name} for a softmax output must have exactly one 1 per row (one-hot), "
-                f"got {int(counts[t])} in row {t}"
-            )
+class Arguments(NamedTuple):
+    """The checked arguments of one network call, all in the dtype the computation runs in.
 
-
-def layer_sizes_of(thetas):
-    """The layer sizes (s_1, ..., s_L) that the matrices Theta(1), ..., Theta(L-1) imply.
-
-    Raises ``ValueError`` when consecutive shapes do not chain: Theta(l+1) must have
-    s_{l+1} + 1 columns when Theta(l) has s_{l+1} rows.
+    thetas : list of Theta(l), (s_{l+1}, s_l + 1)
+    X : (m, s_1)
+    Y : (m, K) 0-1 label matrix (None for a forward pass, which has no labels)
+    lam : float >= 0, lambda
+    act : the hidden layers' :class:`~manual_backprop.activations.Activation`
+    out : the output layer's :class:`~manual_backprop.cost.Output`
     """
-    if isinstance(thetas, np.ndarray) or not hasattr(thetas, "__len__"):
-        raise TypeError(f"thetas must be a sequence of 2-D arrays Theta(1), ..., Theta(L-1), got {type(thetas).__name__}")
-    if len(thetas) == 0:
-        raise ValueError("thetas must hold at least one matrix, got an empty sequence")
-    shapes = [np.shape(Theta) for Theta in thetas]
-    for l, shape in enumerate(shapes, start=1):
-        if len(shape) != 2 or shape[1] < 2 or shape[0] < 1:
-            raise ValueError(f"Theta {l} must have shape (s_{l + 1}, s_{l} + 1) with s >= 1, got {shape}")
-    sizes = [shapes[0][1] - 1] + [shape[0] for shape in shapes]
-    for l in range(1, len(shapes)):
-        if shapes[l][1] != shapes[l - 1][0] + 1:
-            raise ValueError(
-                f"Theta {l + 1} must have {shapes[l - 1][0] + 1} columns (s_{l + 1} + 1 with "
-                f"s_{l + 1} = {shapes[l - 1][0]}, the rows of Theta {l}), got shape {shapes[l]}"
-            )
-    return tuple(sizes)
+
+    thetas: list
+    X: np.ndarray
+    Y: np.ndarray | None
+    lam: float
+    act: Activation
+    out: Output
 
 
-def check_theta_vec(theta_vec, layer_sizes, name="theta_vec"):
-    """theta_vec as a 1-D finite array of the length that ``layer_sizes`` needs."""
-    layer_sizes = as_layer_sizes(layer_sizes)
-    theta_vec = as_array(name, theta_vec, ndim=1, allow_complex=True)
-    expected = n_params(layer_sizes)
-    if theta_vec.shape[0] != expected:
-        terms = " + ".join(f"{r}*{c}" for r, c in theta_shapes(layer_sizes))
-        raise ValueError(
-            f"{name} must have length {expected} (= {terms} for layer sizes {layer_sizes}), got {theta_vec.shape[0]}"
-        )
-    return theta_vec
-
-
-def theta_views(theta_vec, layer_sizes):
-    """Theta(l) as views into theta_vec (no copy when theta_vec is contiguous).
-
-    Each view is the transpose of a C-contiguous (s_l + 1, s_{l+1}) block, so ``Theta.T``
-    goes to BLAS without a copy.
-    """
-    thetas, start = [], 0
-    for rows, cols in theta_shapes(as_layer_sizes(layer_sizes)):
-        stop = start + rows * cols
-        thetas.append(theta_vec[start:stop].reshape(cols, rows).T)
-        start = stop
-    return thetas
-
-
-def as_network_arguments(theta_vec, layer_sizes, X, y=None, lam=0.0, *, activation="sigmoid", output="sigmoid"):
+def network_arguments(thetas, X, y=_UNLABELLED, lam=0.0, *, activation="sigmoid", output="sigmoid"):
     """Check and convert the arguments of a network function in one place.
 
-    Returns (layer_sizes, theta_vec, thetas, X, Y, lam, act, out): theta_vec contiguous in the
-    compute dtype, thetas its Theta(l) views, X converted to the same dtype, Y the (m, K)
-    label matrix (None when y is None), act and out the activation and output objects.
+    ``thetas`` must already chain (:func:`manual_backprop.unrolling.layer_sizes_of` or
+    :func:`~manual_backprop.unrolling.reshape` saw to it); here each Theta(l) must hold finite
+    numbers. The computation runs in complex128 when a weight is complex (the complex-step
+    check), in float32 when every Theta(l) and X are float32, in float64 otherwise.
+    Without ``y`` (a forward pass) the record's Y is None.
     """
-    layer_sizes = as_layer_sizes(layer_sizes)
-    theta_vec = check_theta_vec(theta_vec, layer_sizes)
-    act = get_activation(activation)
-    out = get_output(output)
-    if out.name == "softmax" and layer_sizes[-1] < 2:
-        raise ValueError(f"a softmax output needs K >= 2 output units, got layer sizes {layer_sizes}")
-    X = as_input_matrix(X, layer_sizes[0])
+    thetas = [as_array(f"Theta {l}", Theta, ndim=2, allow_complex=True) for l, Theta in enumerate(thetas, start=1)]
+    act, out = get_activation(activation), get_output(output)
+    K = thetas[-1].shape[0]
+    if out.name == "softmax" and K < 2:
+        raise ValueError(f"a softmax output needs K >= 2 output units, got K = {K}")
+    s_1 = thetas[0].shape[1] - 1
+    X = as_array("X", X, ndim=2)
+    if X.shape[1] != s_1:
+        raise ValueError(f"X must have shape (m, {s_1}) (one row per example, s_1 = {s_1} columns), got {X.shape}")
     lam = as_lambda(lam)
-    dtype = compute_dtype(theta_vec, X)
-    if dtype.kind == "c" and act.name == "relu":
-        raise TypeError("relu is not analytic: a complex theta_vec (complex-step check) cannot go through a relu network")
-    theta_vec = np.ascontiguousarray(theta_vec, dtype=dtype)
-    X = np.asarray(X, dtype=dtype)
-    Y = None
-    if y is not None:
-        Y = as_label_matrix(y, X.shape[0], layer_sizes[-1], output=out.name).astype(np.finfo(dtype).dtype, copy=False)
-    return layer_sizes, theta_vec, theta_views(theta_vec, layer_sizes), X, Y, lam, act, out
+    if any(Theta.dtype.kind == "c" for Theta in thetas):
+        if act.name == "relu":
+            raise TypeError("relu is not analytic: complex weights (complex-step check) cannot go through a relu network")
+        dtype = np.dtype(np.complex128)
+    elif X.dtype == np.float32 and all(Theta.dtype == np.float32 for Theta in thetas):
+        dtype = np.dtype(np.float32)
+    else:  # an integer X with float32 weights is not float32: its values may need float64
+        dtype = np.dtype(np.float64)
+    if y is not _UNLABELLED:  # labels in the real dtype of the computation
+        y = _as_label_matrix(y, X.shape[0], K, out.name).astype(np.finfo(dtype).dtype, copy=False)
+    return Arguments([np.asarray(Theta, dtype) for Theta in thetas], np.asarray(X, dtype),
+                     None if y is _UNLABELLED else y, lam, act, out)
 
 
 @contextmanager
-def overflow_is_an_error(dtype, theta_vec, X, lam, what="the cost or its gradient"):
-    """Run a computation on checked, finite arguments; an overflow (or the inf - inf it leads
-    to) inside it raises ``OverflowError`` saying what did not fit, instead of a warning and an
-    inf or NaN result. Underflow keeps the caller's setting: it is the correct rounding of a
-    tiny value, not an error. The NumPy error state is restored on exit. The message names
-    ``what`` overflowed, the dtype, the largest inputs and lambda (``lam=None``: no lambda).
+def overflow_is_an_error(args, what="the cost or its gradient"):
+    """Run a computation on checked arguments (an :class:`Arguments` record); an overflow (or the
+    inf - inf it leads to) inside it raises ``OverflowError`` saying what did not fit, instead of
+    a warning and an inf or NaN result. Underflow keeps the caller's setting: it is the correct
+    rounding of a tiny value, not an error. The NumPy error state is restored on exit.
     """
     try:
         with np.errstate(over="raise", invalid="raise", divide="raise"):
@@ -276,9 +254,12 @@ def overflow_is_an_error(dtype, theta_vec, X, lam, what="the cost or its gradien
     except FloatingPointError as error:
         if "underflow" in str(error):
             raise
+        dtype = args.X.dtype
+        largest = max(np.max(np.abs(Theta)) for Theta in args.thetas)
         raise OverflowError(
-            f"{what} does not fit in {dtype} ({error}): largest |theta_vec| = "
-            f"{np.max(np.abs(theta_vec)):.3g}, largest |X| = {np.max(np.abs(X)):.3g}"
-            + ("" if lam is None else f", lambda = {lam:.3g}") + "; "
+            f"{what} does not fit in {dtype} ({error}): largest |Theta| = {largest:.3g}, "
+            f"largest |X| = {np.max(np.abs(args.X)):.3g}"
+            + ("" if args.Y is None else f", lambda = {args.lam:.3g}") + "; "
             + ("compute in float64 or scale the inputs down" if dtype == np.float32 else "scale the inputs down")
         ) from None
+

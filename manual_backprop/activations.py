@@ -1,16 +1,18 @@
 """Activation functions g(z), each written beside its derivative g'(z).
 
-Every hidden-layer activation comes as a triple:
+Every hidden-layer activation comes as a pair: ``g(z)``, the activation itself, and ``g'(z)``,
+its derivative, as the course writes it (``sigmoid_gradient``), both elementwise.
 
-* ``g(z)``: the activation itself, elementwise;
-* ``g'(z)``: its derivative, as the course writes it (``sigmoid_gradient``);
-* ``g'`` from the output ``a = g(z)``: the same derivative written in terms of the
-  stored activation (``a (1 - a)`` for the sigmoid), which is what the vectorised backprop
-  uses so that it needs no second pass over ``z``. The two forms agree exactly.
+The derivatives are taken from z, never from a = g(z): once a saturated unit's a rounds to 1,
+the course's a (1 - a) is 0 while g'(z) is tiny but not 0. Written with e = exp(-|z|), which
+never overflows, g' is right to a few ulp, relative, wherever its true value is a normal float
+(|z| < 708 for the sigmoid, |z| < 354 for tanh); below that it is the correctly rounded
+subnormal or 0.
 
 All functions take arrays of any shape and return new arrays of the same shape.
 The sigmoid and tanh are analytic and also accept complex input (the complex-step gradient
-check relies on it); ReLU is not analytic and refuses complex input.
+check relies on it; the branch on the sign of z is taken by its real part); ReLU is not
+analytic and refuses complex input.
 
 This module leaves out the output layer: its sigmoid or softmax is paired with its
 cost in :mod:`manual_backprop.cost`.
@@ -40,35 +42,46 @@ def _as_inexact(z):
     return z if z.dtype.kind in "fc" else z.astype(np.float64)
 
 
+def _exp_minus_abs(z, scale=1.0):
+    """exp(-scale |z|), in (0, 1]: no overflow, and an underflow to 0 is the correct rounding.
+    For complex z, |z| continues analytically as z or -z, by the sign of the real part."""
+    x = np.abs(z) if z.dtype.kind == "f" else np.where(z.real < 0, -z, z)
+    x *= -scale
+    with np.errstate(under="ignore"):
+        return np.exp(x, out=x)
+
+
 def sigmoid(z, out=None):
     """The logistic function g(z) = 1 / (1 + exp(-z)), elementwise.
 
-    Accurate to a few ulp (relative) wherever g(z) is a normal number, and to the smallest
-    normal number (2.2e-308) absolutely below it: for z < -709, exp(-z) overflows to inf and
-    g(z) becomes 0 where the true exp(z) < 1e-308 (float32: z < -88, 1.2e-38); for z > 745,
-    exp(-z) underflows to 0 and g(z) becomes 1, the nearest float64.
+    Accurate to a few ulp (relative) wherever g(z) is a normal number: for z < -709, exp(-z)
+    overflows to inf and g(z) becomes 0 where the true exp(z) < 1e-308 (float32: z < -88,
+    1.2e-38); for z > 37, exp(-z) < u and g(z) rounds to 1, the nearest float.
     ``out``, when given, receives the result (it may be a strided view).
     """
     z = _as_inexact(z)
-    result = np.empty_like(z) if out is None else out
+    g = np.empty_like(z) if out is None else out
     # exp(-z) = inf gives the correct g(z) = 0, exp(-z) = 0 the correct g(z) = 1, and a
     # subnormal g(z) is the correct rounding of exp(z): none of them is an error here.
+    # In place, in g: each temporary (m, s) array is a fresh allocation, and 1 / (1 + np.exp(-z))
+    # takes 1.1-1.2 ms where this takes 0.24-0.26 ms, for z of 1797 x 25 (python -m timeit -s
+    # "import numpy as np; from manual_backprop import sigmoid; z = np.random.default_rng(0)
+    # .normal(size=(1797, 25))" "sigmoid(z)", and the same with "1 / (1 + np.exp(-z))").
     with np.errstate(over="ignore", under="ignore"):
-        np.negative(z, out=result)
-        np.exp(result, out=result)
-        result += 1.0
-        np.reciprocal(result, out=result)
-    return result[()] if out is None else result
+        np.negative(z, out=g)
+        np.exp(g, out=g)
+        g += 1.0
+        np.reciprocal(g, out=g)
+    return g[()] if out is None else g
 
 
 def sigmoid_gradient(z):
-    """The course's sigmoidGradient: g'(z) = g(z) (1 - g(z)), elementwise."""
-    g = sigmoid(z)
-    return g * (1.0 - g)
-
-
-def _sigmoid_gradient_from_output(a):
-    return a * (1.0 - a)
+    """The course's sigmoidGradient: g'(z) = g(z) (1 - g(z)) = e / (1 + e)^2 with e = exp(-|z|), elementwise."""
+    e = _exp_minus_abs(_as_inexact(z))
+    g_prime = np.add(e, 1.0)
+    g_prime *= g_prime
+    with np.errstate(under="ignore"):
+        return np.divide(e, g_prime, out=g_prime)
 
 
 def tanh(z, out=None):
@@ -77,13 +90,13 @@ def tanh(z, out=None):
 
 
 def tanh_gradient(z):
-    """g'(z) = 1 - tanh(z)^2, elementwise."""
-    g = np.tanh(z)
-    return 1.0 - g * g
-
-
-def _tanh_gradient_from_output(a):
-    return 1.0 - a * a
+    """g'(z) = 1 - tanh(z)^2 = 4t / (1 + t)^2 with t = exp(-2|z|), elementwise."""
+    t = _exp_minus_abs(_as_inexact(z), 2.0)
+    g_prime = np.add(t, 1.0)
+    g_prime *= g_prime
+    t *= 4.0
+    with np.errstate(under="ignore"):
+        return np.divide(t, g_prime, out=g_prime)
 
 
 def _refuse_complex(z, name):
@@ -108,24 +121,18 @@ def relu_gradient(z):
     return (z > 0).astype(z.dtype)
 
 
-def _relu_gradient_from_output(a):
-    # a = max(z, 0) > 0 exactly where z > 0.
-    return (a > 0).astype(a.dtype)
-
-
 class Activation(NamedTuple):
-    """A hidden-layer activation: g, g' of z, and g' written in terms of a = g(z)."""
+    """A hidden-layer activation: g(z) and g'(z)."""
 
     name: str
     g: Callable
     gradient: Callable
-    gradient_from_output: Callable
 
 
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_gradient, _sigmoid_gradient_from_output),
-    "tanh": Activation("tanh", tanh, tanh_gradient, _tanh_gradient_from_output),
-    "relu": Activation("relu", relu, relu_gradient, _relu_gradient_from_output),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_gradient),
+    "tanh": Activation("tanh", tanh, tanh_gradient),
+    "relu": Activation("relu", relu, relu_gradient),
 }
 
 

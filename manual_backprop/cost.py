@@ -22,13 +22,15 @@ without that subtraction.
 Saturation is not an error: an exponential that underflows to 0 (or a result that rounds to a
 subnormal) is the correctly rounded value, so these functions never warn about underflow.
 
-Regularisation adds lambda/(2m) times the sum of the squared weights, bias columns excluded.
+Regularisation adds lambda/(2m) times the sum of the squared weights, bias columns excluded,
+scaled so that it overflows only when the result does not fit.
 The functions are analytic in z (branches chosen by the real part only), so they also accept
 complex z for the complex-step check.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Callable, NamedTuple
 
 import numpy as np
@@ -119,10 +121,16 @@ def softmax_output_error(z, Y):
 
 
 def regularization_cost(thetas, lam, m):
-    """lambda/(2m) sum_l sum_{i, j >= 1} Theta(l)_ij^2: the bias column 0 is not regularised."""
-    if lam == 0:
+    """lambda/(2m) sum_l sum_{i, j >= 1} Theta(l)_ij^2: the bias column 0 is not regularised.
+
+    Formed as (sqrt(lambda/(2m)) c)^2 sum (Theta(l)_ij / c)^2 with c = max |Theta(l)_ij|, so that
+    no square overflows (or underflows) where the result itself fits.
+    """
+    c = max(np.max(np.abs(Theta[:, 1:]), initial=0.0) for Theta in thetas)
+    if lam == 0 or c == 0:
         return 0.0
-    return lam / (2.0 * m) * sum((Theta[:, 1:] * Theta[:, 1:]).sum() for Theta in thetas)
+    k = math.sqrt(lam / (2.0 * m)) * c
+    return k * k * sum(((Theta[:, 1:] / c) ** 2).sum() for Theta in thetas)
 
 
 class Output(NamedTuple):

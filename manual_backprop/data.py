@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._arguments import layer_sizes_of
+from .unrolling import layer_sizes_of
 
 __all__ = [
     "Digits",

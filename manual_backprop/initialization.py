@@ -12,12 +12,10 @@ units start outside their flat, saturated regions.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from ._arguments import as_count
-from ._arguments import as_layer_sizes
+from ._arguments import as_count, as_layer_sizes, as_real, as_rng
 from .unrolling import unroll
 
 __all__ = ["random_initialize_weights", "random_theta_vec", "debug_initialize_weights", "default_epsilon_init"]
@@ -46,15 +44,9 @@ def random_initialize_weights(l_in, l_out, *, epsilon_init=None, rng=None):
     l_in, l_out = as_count("l_in", l_in), as_count("l_out", l_out)
     if epsilon_init is None:
         epsilon_init = default_epsilon_init(l_in, l_out)
-    if isinstance(epsilon_init, (bool, np.bool_)) or not isinstance(epsilon_init, numbers.Real):
-        raise TypeError(f"epsilon_init must be a real number, got {epsilon_init!r}")
-    if not math.isfinite(epsilon_init) or epsilon_init < 0:
-        raise ValueError(f"epsilon_init must be a finite number >= 0, got {epsilon_init}")
-    if rng is None:
-        rng = np.random.default_rng()
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng.uniform(-epsilon_init, epsilon_init, size=(l_out, 1 + l_in))
+    epsilon_init = as_real("epsilon_init", epsilon_init, maximum=np.finfo(np.float64).max / 2,
+                           note=" (the interval [-epsilon_init, epsilon_init] must have a finite width)")
+    return as_rng(rng).uniform(-epsilon_init, epsilon_init, size=(l_out, 1 + l_in))
 
 
 def random_theta_vec(layer_sizes, *, epsilon_init=None, rng=None):
@@ -72,8 +64,7 @@ def random_theta_vec(layer_sizes, *, epsilon_init=None, rng=None):
     theta_vec : ndarray of shape (P,), P = sum_l s_{l+1} (s_l + 1), float64, the Theta(l) of
         shape (s_{l+1}, s_l + 1) unrolled in column-major order.
     """
-    layer_sizes = as_layer_sizes(layer_sizes)
-    rng = np.random.default_rng() if rng is None else rng
+    layer_sizes, rng = as_layer_sizes(layer_sizes), as_rng(rng)
     return unroll([
         random_initialize_weights(s_in, s_out, epsilon_init=epsilon_init, rng=rng)
         for s_in, s_out in zip(layer_sizes[:-1], layer_sizes[1:])

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._arguments import as_layer_sizes, n_params
+from ._arguments import as_layer_sizes
 from .activations import get_activation
 from .backprop import nn_cost, nn_cost_function
 from .cost import get_output
 from .forward import forward_propagation
 from .initialization import random_theta_vec
 from .predict import predict, predict_proba
-from .unrolling import reshape
+from .unrolling import n_params, reshape
 
 __all__ = ["Network"]
 
@@ -79,21 +79,24 @@ class Network:
         :meth:`cost_function`, a float returned."""
         return nn_cost(theta_vec, self.layer_sizes, X, y, lam, activation=self.activation, output=self.output)
 
-    def forward(self, theta_vec, X):
+    def forward(self, theta_vec, X, *, batch_size=None):
         """Every z and a: :func:`forward_propagation` for this network.
 
         theta_vec (P,) and X (m, s_1) give a :class:`ForwardPass`: a(l) of shape (m, s_l + 1) with
         the bias column for the hidden layers, z(l+1) = a(l) Theta(l)^T of shape (m, s_{l+1}),
         and h = a(L) of shape (m, K).
         """
-        return forward_propagation(self.reshape(theta_vec), X, activation=self.activation, output=self.output)
+        return forward_propagation(self.reshape(theta_vec), X, activation=self.activation, output=self.output,
+                                   batch_size=batch_size)
 
-    def predict_proba(self, theta_vec, X):
+    def predict_proba(self, theta_vec, X, *, batch_size=None):
         """h = a(L) of shape (m, K) for X (m, s_1) at theta_vec (P,): :func:`predict_proba` with this
         network's activation and output."""
-        return predict_proba(self.reshape(theta_vec), X, activation=self.activation, output=self.output)
+        return predict_proba(self.reshape(theta_vec), X, activation=self.activation, output=self.output,
+                             batch_size=batch_size)
 
-    def predict(self, theta_vec, X):
+    def predict(self, theta_vec, X, *, batch_size=None):
         """Labels p_i = argmax_k h_ik (0..K-1; for K = 1, h_i >= 0.5), an int array (m,), for X (m, s_1)
         at theta_vec (P,): :func:`predict` with this network's activation and output."""
-        return predict(self.reshape(theta_vec), X, activation=self.activation, output=self.output)
+        return predict(self.reshape(theta_vec), X, activation=self.activation, output=self.output,
+                       batch_size=batch_size)

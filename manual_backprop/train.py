@@ -40,7 +40,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._arguments import as_array, as_count, as_layer_sizes, n_params
+from ._arguments import as_array, as_count, as_layer_sizes
+from .unrolling import n_params
 from .backprop import nn_cost, nn_cost_function
 from .debug import debug_network
 from .gradient_check import check_gradients

@@ -13,8 +13,9 @@ that scales with the problem. So the comparison bound is computed for each probl
   (mean value theorem: sigmoid and tanh are monotone in |z|, so the extremes are at the ends;
   ReLU's g' jumps from 0 to 1 when the interval contains 0, a kink that rounding can cross);
 * ULPS u relative for each elementwise function (exp, tanh and the logistic of NumPy and XLA
-  are faithful to a few ulp, not correctly rounded), and what that error in a = g(z) does to
-  g' when it is formed from a near saturation, as a (1 - a) or 1 - a^2 (both sides do it);
+  are faithful to a few ulp, not correctly rounded); g' taken from z (the library) errs by
+  that much relative, while g' formed from a = g(z), as a (1 - a) or 1 - a^2 (JAX's derivative
+  rules), also takes a's absolute error into 1 - a, which near saturation is all of g';
 * below the normal range a value keeps only an absolute accuracy: each operation may add up to
   ``tiny`` (the smallest normal number, 2.2e-308 in float64, 1.2e-38 in float32) absolutely,
   whether it rounds to a subnormal, flushes to 0, or, as in 1 / (1 + exp(-z)) when exp(-z)
@@ -69,19 +70,20 @@ def _g_and_slopes(activation, z, Ez):
     return g, slope, d(near), np.maximum(d(near) - slope, slope - d(far))
 
 
-def error_bounds(theta_vec, layer_sizes, X, Y, lam, *, activation, output, dtype):
+def error_bounds(theta_vec, layer_sizes, X, Y, lam, *, activation, output, dtype, g_prime_from="z"):
     """Bounds on |J_computed - J| and |grad_computed - grad| (per entry) for a computation in
-    ``dtype`` (float64 or float32), whose unit roundoff is u and smallest normal number tiny.
+    ``dtype`` (float64 or float32), whose unit roundoff is u and smallest normal number tiny,
+    that takes g' from z (``g_prime_from="z"``, the library) or from a = g(z) ("a", JAX).
 
     theta_vec (P,), X (m, s_1) and Y, the (m, K) 0-1 label matrix, are float64 holding the exact
     input values. Returns (EJ, Egrad) with Egrad of shape (P,), unrolled like theta_vec.
     """
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         return _error_bounds(np.asarray(theta_vec, float), tuple(layer_sizes), np.asarray(X, float),
-                             np.asarray(Y, float), float(lam), activation, output, np.finfo(dtype))
+                             np.asarray(Y, float), float(lam), activation, output, np.finfo(dtype), g_prime_from)
 
 
-def _error_bounds(theta_vec, layer_sizes, X, Y, lam, activation, output, finfo):
+def _error_bounds(theta_vec, layer_sizes, X, Y, lam, activation, output, finfo, g_prime_from):
     u, tiny = finfo.eps / 2, finfo.tiny
     thetas, start = [], 0
     for s, s_next in zip(layer_sizes[:-1], layer_sizes[1:]):
@@ -106,7 +108,8 @@ def _error_bounds(theta_vec, layer_sizes, X, Y, lam, activation, output, finfo):
             Ea.append(np.hstack([np.zeros((m, 1)), slope_max * Ez[l] + ULPS * u * np.abs(g) + tiny]))
             slopes.append(slope)
             # g' read off a = g(z) as a (1 - a) or 1 - a^2: the error of a, absolute, goes into 1 - a.
-            slope_errors.append(slope_change + ULPS * u * (2 * np.abs(g) + slope) + 2 * tiny)
+            from_a = ULPS * u * 2 * np.abs(g) if g_prime_from == "a" else 0.0
+            slope_errors.append(slope_change + ULPS * u * slope + from_a + 2 * tiny)
 
     # Output error delta(L) = h - y and the cost, with their bounds.
     z_L, E_L = z[-1], Ez[-1]
@@ -164,7 +167,8 @@ def oracle_and_bounds(problem, dtype):
     J_jax, grad_jax = autodiff.nn_cost_function(theta_vec, layer_sizes, X, y, lam, **problem.kwargs())
     Y = autodiff.label_matrix(y, layer_sizes[-1])
     (EJ, E_grad), (EJ_jax, E_grad_jax) = (
-        error_bounds(theta_vec, layer_sizes, X, Y, lam, **problem.kwargs(), dtype=d) for d in (dtype, np.float64))
+        error_bounds(theta_vec, layer_sizes, X, Y, lam, **problem.kwargs(), dtype=d, g_prime_from=source)
+        for d, source in ((dtype, "z"), (np.float64, "a")))
     return J_jax, grad_jax, EJ + EJ_jax, E_grad + E_grad_jax
 
 
@@ -199,7 +203,18 @@ def _measure(n_examples, activations=("sigmoid", "tanh", "relu")):
         print(f"largest |library - oracle| / (E_library + E_oracle), {key}: {ratio:.3f} ({where})")
 
 
-if __name__ == "__main__":  # python -m tests.error_bounds [examples [activation,activation...]]
-    import sys
+def main(argv=None):
+    import argparse
 
-    _measure(int(sys.argv[1]) if len(sys.argv) > 1 else 1000, *([sys.argv[2].split(",")] if len(sys.argv) > 2 else []))
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.error_bounds",
+        description="The largest |library - oracle| / (E_library + E_oracle) over the oracle property's problems.")
+    parser.add_argument("examples", nargs="?", type=int, default=1000, help="problems to draw (default 1000)")
+    parser.add_argument("activations", nargs="?", default="sigmoid,tanh,relu",
+                        help="comma-separated hidden activations to keep (default sigmoid,tanh,relu)")
+    args = parser.parse_args(argv)
+    _measure(args.examples, args.activations.split(","))
+
+
+if __name__ == "__main__":
+    main()

@@ -67,20 +67,31 @@ def in_both_methods(vectorized, loop):
     return (Edit(VECTORIZED, *vectorized), Edit(LOOP, *loop))
 
 
-BIAS_REGULARISED = in_both_methods(("D[:, 1:] += (lam / m) * Theta[:, 1:]", "D += (lam / m) * Theta"),
+BIAS_REGULARISED = in_both_methods(("D[l][:, 1:] += (lam / m) * thetas[l][:, 1:]", "D[l] += (lam / m) * thetas[l]"),
                                    ("D_l[:, 1:] += (lam / m) * Theta[:, 1:]", "D_l += (lam / m) * Theta"))
+
+
+def _from_output(g, z):
+    """The course's g' read off a = g(z) (the bug's replacement text, for the unit's activation)."""
+    return (f"(lambda a: a * (1 - a) if act.name == 'sigmoid' else 1 - a * a if act.name == 'tanh' "
+            f"else act.gradient({z}))({g})")
+
 
 CATALOGUE = (
     Bug("activation derivative g'(z) left out of delta(l)", in_both_methods(
-        ("delta *= act.gradient_from_output(a[l][:, 1:])", "pass"),
+        ("delta *= g_prime[l]", "pass"),
         ("(thetas[l].T @ delta)[1:] * act.gradient(z[l])", "(thetas[l].T @ delta)[1:]"))),
     Bug("sigmoid_gradient applied to a(l) instead of z(l)", in_both_methods(
-        ("act.gradient_from_output(a[l][:, 1:])", "act.gradient(a[l][:, 1:])"),
+        ("g_prime.append(act.gradient(z))", "g_prime.append(act.gradient(act.g(z)))"),
         ("act.gradient(z[l])", "act.gradient(a[l][1:])")),
         note="g'(a) equals g'(z) for ReLU (a > 0 exactly where z > 0), so only sigmoid and tanh reveal it"),
+    Bug("g'(z) read off the rounded a = g(z), as a (1 - a) or 1 - a^2", in_both_methods(
+        ("g_prime.append(act.gradient(z))", f"g_prime.append({_from_output('act.g(z)', 'z')})"),
+        ("act.gradient(z[l])", _from_output("a[l][1:]", "z[l]"))),
+        note="right to rounding until a unit saturates, then 0: only the exact oracle of saturated networks sees it"),
     Bug("bias column regularised in the gradient", BIAS_REGULARISED),
     Bug("bias column regularised in the cost and the gradient alike", BIAS_REGULARISED + (
-        Edit("manual_backprop.cost:regularization_cost", "(Theta[:, 1:] * Theta[:, 1:]).sum()", "(Theta * Theta).sum()"),),
+        Edit("manual_backprop.cost:regularization_cost", "((Theta[:, 1:] / c) ** 2).sum()", "((Theta / c) ** 2).sum()"),),
         note="DVec is then the true gradient of a wrong J, which central differences cannot see"),
     Bug("bias row of delta(l) not dropped", in_both_methods(
         ("delta = delta @ thetas[l][:, 1:]", "delta = delta @ thetas[l]"),
@@ -89,29 +100,30 @@ CATALOGUE = (
     Bug("wrong row of delta(l) dropped (the last, not the bias)", in_both_methods(
         ("delta = delta @ thetas[l][:, 1:]", "delta = delta @ thetas[l][:, :-1]"),
         ("(thetas[l].T @ delta)[1:]", "(thetas[l].T @ delta)[:-1]"))),
+    Bug("bias weights' gradient left at 0 (Delta without its column of sums)", (
+        Edit(VECTORIZED, "np.column_stack([delta.sum(axis=0), ", "np.column_stack([0 * delta.sum(axis=0), "),),
+        note="a bug only the vectorised method can have: it forms Delta's bias column apart"),
     Bug("lambda/m written as lambda", in_both_methods(
-        ("D[:, 1:] += (lam / m) * Theta[:, 1:]", "D[:, 1:] += lam * Theta[:, 1:]"),
+        ("D[l][:, 1:] += (lam / m) * thetas[l][:, 1:]", "D[l][:, 1:] += lam * thetas[l][:, 1:]"),
         ("D_l[:, 1:] += (lam / m) * Theta[:, 1:]", "D_l[:, 1:] += lam * Theta[:, 1:]")),
         note="invisible when m = 1 or lambda = 0"),
     Bug("1/m forgotten on Delta", in_both_methods(
-        ("grad_vec /= m", "pass"),
+        ("D[l] = Delta / m", "D[l] = Delta"),
         ("D = [Delta_l / m for Delta_l in Delta]", "D = [Delta_l for Delta_l in Delta]")),
         note="invisible when m = 1"),
     Bug("delta(L) with the wrong sign, y - a(L)", in_both_methods(
-        ("delta = out.error(z[-1], Y)", "delta = -out.error(z[-1], Y)"),
-        ("delta = out.error(z[L - 1], Y[t])", "delta = -out.error(z[L - 1], Y[t])"))),
+        ("delta = out.error(z_L, Y)", "delta = -out.error(z_L, Y)"),
+        ("delta = out.error(z_L, Y[t])", "delta = -out.error(z_L, Y[t])"))),
     Bug("transposed Theta(l) in the backward step", in_both_methods(
         ("delta = delta @ thetas[l][:, 1:]", "delta = delta @ thetas[l].T[:, 1:]"),
         ("(thetas[l].T @ delta)[1:]", "(thetas[l] @ delta)[1:]")),
         note="runs only when s_{l+1} = s_l + 1 (and is then silently wrong); raises otherwise"),
     Bug("row-major unrolling against column-major reshape", (
-        Edit("manual_backprop.unrolling:unroll", 'ravel(order="F")', 'ravel(order="C")'),
-        Edit(LOOP, 'D_l.ravel(order="F")', 'D_l.ravel(order="C")')),
-        note="the vectorised method writes DVec through the same views as reshape, so it has no "
-             "unrolling of its own to get wrong"),
+        Edit("manual_backprop.unrolling:unroll", 'ravel(order="F")', 'ravel(order="C")'),),
+        note="both methods unroll D(l) into DVec with unroll, so one edit plants it in both"),
     Bug("all-zero initialisation (symmetry never broken)", (
         Edit("manual_backprop.initialization:random_initialize_weights",
-             "return rng.uniform(-epsilon_init, epsilon_init, size=(l_out, 1 + l_in))",
+             "return as_rng(rng).uniform(-epsilon_init, epsilon_init, size=(l_out, 1 + l_in))",
              "return np.zeros((l_out, 1 + l_in))"),)),
 )
 

@@ -6,8 +6,7 @@ from manual_backprop.gradient_check import debug_network
 from reference import autodiff
 from reference.finite_difference import central_difference, relative_difference
 from reference.tolerances import tolerance
-from tests.helpers import assert_close, random_problem
-from tests.property_helpers import assert_within_tolerance
+from tests.helpers import assert_close, assert_within_tolerance, exact_cost_and_gradient, random_problem
 
 SHAPES = [(1, 1), (3, 5, 3), (4, 1, 2), (2, 7, 6, 5, 1), (6, 4, 4, 4, 3)]
 
@@ -136,3 +135,28 @@ def test_each_entry_of_D_is_the_derivative_of_J_by_that_entry_of_Theta():
             thetas = [T.astype(complex) for T in reshape(theta_vec, layer_sizes)]
             thetas[l][i, j] += 1j * h
             assert_close(D[l][i, j], nn_cost(unroll(thetas), layer_sizes, X, y).imag / h, "complex_step")
+
+
+@pytest.mark.parametrize("method", ["vectorized", "loop"])
+@pytest.mark.parametrize("activation, z", [("sigmoid", 40.0), ("sigmoid", 30.0), ("sigmoid", 36.0), ("tanh", 20.0)])
+def test_a_saturated_hidden_unit_keeps_its_tiny_exact_gradient(method, activation, z):
+    # z(2) = z exactly, so g(z(2)) rounds to 1 but g'(z(2)) is e^-z: a (1 - a) would give 0 (or, at
+    # z = 30, be 1e-3 off) where the exact dJ/dTheta(1) is 3.1e-18 (sigmoid, z = 40).
+    theta_vec, X, y = np.array([0.0, z, 0.0, 1.0]), np.array([[1.0]]), np.array([0])
+    with np.errstate(all="raise"):
+        J, grad_vec = nn_cost_function(theta_vec, (1, 1, 1), X, y, activation=activation, method=method)
+    J_exact, grad_exact = exact_cost_and_gradient(theta_vec, (1, 1, 1), X, y, activation=activation)
+    assert grad_vec[0] != 0
+    assert_close(J, J_exact, "exact_elementwise")
+    assert_close(grad_vec, grad_exact, "exact_elementwise")
+
+
+@pytest.mark.parametrize("method", ["vectorized", "loop"])
+def test_a_regulariser_whose_squares_overflow_gives_the_cost_when_it_fits(method):
+    # Theta^2 = 1e310 does not fit in float64; lambda/(2m) Theta^2 = 5e9 does.
+    args = (np.array([0.0, 1e155]), (1, 1), np.array([[1e-160]]), np.array([0]), 1e-300)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        J, grad_vec = nn_cost_function(*args, method=method)
+    J_exact, grad_exact = exact_cost_and_gradient(*args)
+    assert_close(J, J_exact, "exact_elementwise")
+    assert_close(grad_vec, grad_exact, "exact_elementwise")

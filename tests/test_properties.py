@@ -11,13 +11,19 @@ import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from manual_backprop import Network, n_params, reshape, unroll
+from manual_backprop import Network, forward_propagation, nn_cost_function, predict_proba, reshape, unroll
+from manual_backprop.activations import get_activation
 from manual_backprop.backprop import METHODS
-from reference import autodiff
-from reference.finite_difference import random_unit_directions
+from manual_backprop.forward import output_z
 from manual_backprop.strategies import layer_sizes, lambdas, networks, thetas
-from tests.property_helpers import (
+from reference import autodiff, exact
+from reference.finite_difference import random_unit_directions
+from reference.tolerances import tolerance
+from tests.error_bounds import error_bounds
+from tests.helpers import (
+    assert_close,
     assert_columns_identical,
+    assert_exact_per_layer,
     assert_rows_identical,
     assert_within_tolerance,
     cost_and_gradient,
@@ -27,6 +33,7 @@ from tests.property_helpers import (
     matrices,
     relu_signs_are_stable,
 )
+from tests.hostile import problems
 
 methods = st.sampled_from(METHODS)
 
@@ -72,13 +79,6 @@ def test_reshape_fills_each_theta_column_by_column_and_unroll_inverts_it_exactly
     assert [Theta.shape for Theta in thetas_] == shapes
     assert all(np.array_equal(Theta, expected) for Theta, expected in zip(thetas_, octave))
     assert np.array_equal(unroll(thetas_), theta_vec)
-
-
-@given(sizes=layer_sizes(max_layers=8, max_units=64))
-def test_theta_vec_length_is_the_sum_of_s_next_times_s_plus_one(sizes):
-    P = sum(s_next * (s + 1) for s, s_next in zip(sizes[:-1], sizes[1:]))
-    assert n_params(sizes) == Network(sizes).n_params == P
-    assert Network(sizes).initialize(rng=np.random.default_rng(0)).shape == (P,)
 
 
 @given(net=networks(lam=lambdas(min_value=0.01)), method=methods)
@@ -156,3 +156,35 @@ def test_dvec_and_the_cost_equal_jax_reverse_mode_for_any_network(net, method):
     J, grad_vec = cost_and_gradient(net, method)
     assert_within_tolerance(J, J_jax, "manual_vs_autodiff")
     assert_within_tolerance(grad_vec, grad_jax, "manual_vs_autodiff")
+
+
+@given(net=networks(), batch_size=st.integers(min_value=1, max_value=12))
+def test_the_lean_forward_pass_and_batches_give_the_z_and_h_of_the_full_pass(net, batch_size):
+    full = forward(net)
+    thetas_ = matrices(net, net.theta_vec)
+    assert_close(output_z(thetas_, net.X, get_activation(net.activation)), full.z[-1], "same_sums_regrouped")
+    assert_close(predict_proba(thetas_, net.X, **net.kwargs, batch_size=batch_size), full.h, "same_sums_regrouped")
+    batched = forward_propagation(thetas_, net.X, **net.kwargs, batch_size=batch_size)
+    for a, a_full in zip(batched.a, full.a):
+        assert_close(a, a_full, "same_sums_regrouped")
+
+
+# Weights and inputs up to 1e3 saturate sigmoid and tanh units, whose g'(z) ~ e^-|z| then carries
+# the whole gradient of the layers below; the exact gradient (mpmath) judges it, layer by layer,
+# within the library's own running error bound. The mpmath oracle runs in Python, so a third of
+# the profile's examples (10 by default, 666 in the thorough profile).
+@settings(max_examples=max(10, settings.default.max_examples // 3))
+@given(problem=problems(dtype=np.float64, regime="huge", m=st.sampled_from([1, 2])),
+       activation=st.sampled_from(["sigmoid", "tanh"]), method=methods)
+def test_saturated_networks_give_the_exact_gradient_layer_by_layer(problem, activation, method):
+    problem = problem | {"activation": activation}
+    theta_vec, sizes, X, y, lam = problem.args()
+    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
+        J, grad_vec = nn_cost_function(*problem.args(), **problem.kwargs(), method=method)
+    Y = autodiff.label_matrix(y, sizes[-1])
+    J_exact, grad_exact = exact.nn_cost_function(theta_vec, sizes, X, Y, lam, **problem.kwargs())
+    J_exact, grad_exact = exact.to_float(J_exact), exact.to_float(grad_exact)
+    EJ, E_grad = error_bounds(theta_vec, sizes, X, Y, lam, **problem.kwargs(), dtype=np.float64)
+    tol = tolerance("saturated_vs_exact")
+    assert abs(J - J_exact) <= tol.atol * EJ + tol.rtol * abs(J_exact), f"J = {J!r}, exact {J_exact!r}"
+    assert_exact_per_layer(grad_vec, grad_exact, E_grad, sizes, "saturated_vs_exact", what=f"{method}: ")

@@ -13,9 +13,8 @@ product of two tiny weights, or the error of a unit saturated in two successive 
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import example, given, note
 from hypothesis import strategies as st
@@ -25,9 +24,9 @@ from manual_backprop.gradient_check import debug_network
 from reference import autodiff
 from reference.tolerances import tolerance
 from tests.error_bounds import oracle_and_bounds
-from tests.helpers import assert_close
 from manual_backprop.strategies import ACTIVATIONS
-from tests.hostile import Problem, moderate_problems, n_params, non_finite, problems
+from tests.helpers import assert_close, assert_within_tolerance
+from tests.hostile import Problem, moderate_problems, problems
 
 RAISE_BUT_UNDERFLOW = dict(over="raise", divide="raise", invalid="raise", under="ignore")
 
@@ -93,18 +92,8 @@ def test_moderate_inputs_raise_no_floating_point_flag_at_all(problem):
         J, grad_vec = cost_function(problem)
         J_loop, grad_loop = cost_function(problem, method="loop")
     assert_finite(J, grad_vec, np.float64)
-    tol = tolerance("loop_vs_vectorized")
-    np.testing.assert_allclose(grad_vec, grad_loop, rtol=tol.rtol, atol=tol.atol * max(1.0, abs(J)))
-
-
-def test_a_unit_saturated_on_the_right_side_keeps_its_tiny_correct_gradient():
-    # Logistic regression (L = 2), x = 1, z = 50, y = 1: h = g(50) rounds to 1, but
-    # dJ/dtheta = (h - y) [1, x] = -g(-50) [1, 1] = -1.9e-22 [1, 1], not 0.
-    with np.errstate(all="raise"):
-        J, grad_vec = mb.nn_cost_function(np.array([0.0, 50.0]), (1, 1), np.array([[1.0]]), np.array([1]))
-    exact = -1.0 / (1.0 + np.exp(50.0))
-    np.testing.assert_allclose(grad_vec, [exact, exact], rtol=tolerance("same_formula").rtol * 4)
-    np.testing.assert_allclose(J, -exact, rtol=tolerance("same_formula").rtol * 4)
+    decay = problem["lam"] / problem["X"].shape[0] * np.abs(problem["theta_vec"])  # (lambda/m) |Theta|
+    assert_within_tolerance(grad_vec, grad_loop, "loop_vs_vectorized_regularised", scale=np.abs(grad_loop) + decay)
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
@@ -117,16 +106,6 @@ def test_units_saturated_far_beyond_the_exponential_range_raise_no_floating_poin
     with np.errstate(all="raise"):
         J, grad_vec = mb.nn_cost_function(theta_vec, (1, 2, 2), X, y, 1.0, activation=activation, output=output)
     assert_finite(J, grad_vec, np.float64)
-
-
-@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
-def test_output_error_has_no_cancellation_when_the_label_probability_rounds_to_1(output):
-    z = np.array([[60.0, 0.0]]) if output == "softmax" else np.array([[60.0, -60.0]])
-    Y = np.array([[1.0, 0.0]])
-    exact = np.exp(-60.0)  # 1 - h_c = h_other = e^-60 (1 + O(e^-60))
-    with np.errstate(all="raise"):
-        delta = mb.cost.get_output(output).error(z, Y)
-    np.testing.assert_allclose(delta, [[-exact, exact]], rtol=tolerance("same_formula").rtol * 4)
 
 
 @given(problems(dtype=np.float32))
@@ -241,6 +220,9 @@ SAME_NUMBERS = {
     "a Fortran-ordered label matrix": dict(y=fortran(np.eye(3)[BASE["y"]])),
     "lambda as a NumPy scalar": dict(lam=np.float32(0.5)),
     "a masked array with nothing masked": dict(X=np.ma.masked_array(BASE["X"])),
+    "pandas nullable Float64 and Int64 columns": dict(X=pd.DataFrame(BASE["X"], dtype="Float64"),
+                                                      y=pd.Series(BASE["y"], dtype="Int64")),
+    "a pandas nullable Int64 label matrix": dict(y=pd.DataFrame(np.eye(3)[BASE["y"]], dtype="Int64")),
 }
 
 
@@ -270,120 +252,29 @@ def test_a_theta_vec_for_another_architecture_of_the_same_length_cannot_be_detec
     assert np.isfinite(J) and grad_vec.shape == (38,)
 
 
-# ---------------------------------------------------------------- bad input of every kind
-
-def call(**changes):
-    return mb.nn_cost_function(**{**BASE, **changes})
-
-
-BAD = {
-    "an empty X": (lambda: call(X=np.zeros((0, 3)), y=np.zeros(0, int)), ValueError, r"X must not be empty, got shape \(0, 3\)"),
-    "an empty list as X": (lambda: call(X=[], y=[]), ValueError, r"X must be 2-dimensional, got 1 dimensions with shape \(0,\)"),
-    "a ragged list as X": (lambda: call(X=[[0, 1, 2], [3, 4]]), ValueError, "X must be a rectangular array of numbers, got a ragged"),
-    "a ragged list as y": (lambda: call(y=[[0, 1], [1]]), ValueError, "y must be a rectangular array of numbers, got a ragged"),
-    "a masked X": (lambda: call(X=np.ma.masked_greater(BASE["X"], 1.0)), TypeError,
-                   "X is a masked array with 4 masked entries; the network has no notion of a missing value"),
-    "None as X": (lambda: call(X=None), TypeError, "X must be an array of real numbers, got dtype object"),
-    "X of strings": (lambda: call(X=[["1", "2", "3"]] * 4), TypeError, "X must be an array of real numbers, got dtype <U1"),
-    "X of datetimes": (lambda: call(X=np.zeros((4, 3), "datetime64[s]")), TypeError,
-                       r"X must be an array of real numbers, got dtype datetime64\[s\]"),
-    "X of long doubles": (lambda: call(X=np.zeros((4, 3), np.longdouble)), TypeError,
-                          "X must be float32, float64 or complex128, got dtype float128"),
-    "theta_vec as a scalar": (lambda: call(theta_vec=1.0), ValueError, r"theta_vec must be 1-dimensional, got 0 dimensions"),
-    "float labels that are not integers": (lambda: call(y=[0.0, 1.0, 2.5, 0.0]), ValueError,
-                                          "y must hold integer labels 0..2, got the non-integer 2.5"),
-    "string labels": (lambda: call(y=["a", "b", "c", "a"]), TypeError, "y must hold integer labels or a 0-1 matrix, got dtype <U1"),
-    "3-D labels": (lambda: call(y=np.zeros((4, 3, 1))), ValueError, r"y must have shape \(4,\) \(labels\) or \(4, 3\) \(0-1 matrix\), got \(4, 3, 1\)"),
-    "labels 2 for K = 1": (lambda: call(theta_vec=np.zeros(26), layer_sizes=(3, 5, 1), y=[0, 1, 2, 0]), ValueError,
-                           r"y must hold labels in 0..1 \(K = 1\), got 2"),
-    "boolean lambda": (lambda: call(lam=True), TypeError, r"lam \(lambda\) must be a real number, got True"),
-    "infinite lambda": (lambda: call(lam=np.inf), ValueError, r"lam \(lambda\) must be a finite number >= 0, got inf"),
-    "layer sizes not a sequence": (lambda: call(layer_sizes=3), TypeError, "layer_sizes must be a sequence of integers"),
-    "boolean layer size": (lambda: call(layer_sizes=(3, True, 3)), TypeError, r"layer_sizes\[1\] \(s_2\) must be an integer, got True"),
-    "theta_vec for other layer sizes": (lambda: call(layer_sizes=(3, 4, 3)), ValueError,
-                                        r"theta_vec must have length 31 \(= 4\*4 \+ 3\*5 for layer sizes \(3, 4, 3\)\), got 38"),
-}
-
-
-@pytest.mark.parametrize("case", BAD)
-def test_bad_input_raises_an_error_naming_the_argument_the_expected_and_the_actual(case):
-    action, error, message = BAD[case]
-    with pytest.raises(error, match=message):
-        action()
-
-
-def first_index(where, shape):
-    index = tuple(int(i) for i in np.argwhere(where)[0])
-    return index[0] if len(shape) == 1 else index
-
-
-@given(problems(), st.sampled_from(["theta_vec", "X"]), st.data())
-def test_nan_or_inf_anywhere_is_named_with_its_first_position(problem, name, data):
-    array = problem[name].copy()
-    bad = data.draw(st.lists(st.integers(0, array.size - 1), min_size=1, max_size=3))
-    array.flat[bad] = data.draw(non_finite())
-    first = re.escape(str(first_index(~np.isfinite(array), array.shape)))
-    with pytest.raises(ValueError, match=rf"{name} must be finite, got -?(nan|inf) at index {first}$"):
-        cost_function(problem | {name: array})
-
-
-@given(problems(), st.data())
-def test_a_theta_vec_of_the_wrong_length_is_rejected_with_the_length_it_needs(problem, data):
-    P = n_params(problem["layer_sizes"])
-    length = data.draw(st.integers(1, 2 * P + 2).filter(lambda n: n != P))
-    with pytest.raises(ValueError, match=rf"theta_vec must have length {P} \(= .*\), got {length}$"):
-        cost_function(problem | {"theta_vec": np.resize(problem["theta_vec"], length)})
-
-
-@given(problems(), st.data())
-def test_X_of_the_wrong_width_or_y_of_the_wrong_length_is_rejected(problem, data):
-    m, s_1 = problem["X"].shape
-    width = data.draw(st.integers(1, s_1 + 3).filter(lambda n: n != s_1))
-    with pytest.raises(ValueError, match=rf"X must have shape \(m, {s_1}\) .*, got \({m}, {width}\)"):
-        cost_function(problem | {"X": np.ones((m, width))})
-    y = np.asarray(problem["y"])
-    with pytest.raises(ValueError, match=rf"y must have shape \({m},\) to match the {m} rows of X, got \({m + 1},\)|"
-                                         rf"y as a label matrix must have shape \({m}, {y.shape[-1]}\) .*, got \({m + 1}, "):
-        cost_function(problem | {"y": np.concatenate([y, y[:1]])})
-
-
-@given(problems(), st.sampled_from([np.complex128, np.str_, object, "datetime64[s]"]))
-def test_X_of_a_non_real_dtype_is_rejected_naming_the_dtype(problem, dtype):
-    X = problem["X"].astype(dtype)
-    with pytest.raises(TypeError, match=re.escape(f"X must be an array of real numbers, got dtype {X.dtype}")):
-        cost_function(problem | {"X": X})
-
-
-@given(problems(), st.data())
-def test_a_label_that_is_not_an_integer_in_range_is_rejected_naming_it(problem, data):
-    m, K = problem["X"].shape[0], problem["layer_sizes"][-1]
-    n_classes = max(K, 2)
-    y = np.array(data.draw(st.lists(st.integers(0, n_classes - 1), min_size=m, max_size=m)), dtype=float)
-    bad = data.draw(st.one_of(st.floats(-1e6, 1e6).map(lambda v: v if v != round(v) else v + 0.5),
-                              st.integers(n_classes, 10**6).map(float), st.integers(-10**6, -1).map(float)))
-    y[data.draw(st.integers(0, m - 1))] = bad
-    message = (rf"y must hold integer labels 0..{n_classes - 1}, got the non-integer" if bad != round(bad)
-               else rf"y must hold labels in 0..{n_classes - 1} \(K = {K}\), got")
-    with pytest.raises(ValueError, match=message):
-        cost_function(problem | {"y": y})
-
-
 # ---------------------------------------------------------------- results too large for the dtype
 
 
-@given(st.sampled_from([np.float64, np.float32]), st.floats(0.0, 308.0), st.data())
-def test_a_cost_too_large_for_the_dtype_raises_overflow_error_never_inf(dtype, log_lam, data):
-    problem = data.draw(problems(dtype=dtype, regime="ordinary"))
-    lam = 10.0 ** log_lam
-    theta, m = problem["theta_vec"].astype(np.float64), problem["X"].shape[0]
+@example(np.float64, -300.0, 155.0, Problem(theta_vec=np.array([0.0, 1.0]), layer_sizes=(1, 1), X=np.array([[1e-160]]),
+                                            y=np.array([0]), lam=0.0, activation="sigmoid", output="sigmoid"))
+@given(st.sampled_from([np.float64, np.float32]), st.floats(-300.0, 308.0), st.floats(0.0, 300.0),
+       problems(regime="ordinary").map(lambda p: p | {"activation": "tanh" if p["activation"] == "relu" else p["activation"]}))
+def test_a_cost_too_large_for_the_dtype_raises_overflow_error_never_inf_and_one_that_fits_never_raises(
+        dtype, log_lam, log_scale, problem):
+    # Weights scaled by up to 1e300 (float64): sigmoid and tanh keep every z below 1e302, so what
+    # may not fit is the regulariser, lambda/(2m) sum Theta^2, or (lambda/m) Theta in the gradient.
+    log_scale = log_scale if dtype == np.float64 else 0.0
+    theta = problem["theta_vec"].astype(np.float64) * 10.0 ** log_scale
+    lam, m = 10.0 ** log_lam, problem["X"].shape[0]
     weights = np.concatenate([Theta[:, 1:].ravel() for Theta in mb.reshape(theta, problem["layer_sizes"])])
+    c = np.abs(weights).max(initial=0.0)
     # The largest number met: lambda/(2m) sum Theta^2, (lambda/m) max |Theta| or lambda/m itself (which
     # must fit in the dtype even when the weights are 0), in logs to stay finite here.
-    log_largest = log_lam + max(np.log10(max((weights ** 2).sum() / (2 * m), 1e-300)),
-                                np.log10(max(np.abs(weights).max(initial=0.0) / m, 1e-300)), -np.log10(m))
+    log_sum_of_squares = 2 * np.log10(c) + np.log10(((weights / c) ** 2).sum()) if c > 0 else -np.inf
+    log_largest = log_lam + max(log_sum_of_squares - np.log10(2 * m), np.log10(max(c, 1e-300) / m), -np.log10(m))
     log_max = np.log10(np.finfo(dtype).max)
     note(f"lambda = {lam:.3g}, log10 of the largest result = {log_largest:.2f}, of the dtype's max = {log_max:.2f}")
-    problem = problem | {"lam": lam}
+    problem = problem | {"lam": lam, "theta_vec": theta.astype(dtype), "X": problem["X"].astype(dtype)}
     if log_largest > log_max + 0.1:
         with pytest.raises(OverflowError, match=f"does not fit in {np.dtype(dtype)}"):
             cost_function(problem)

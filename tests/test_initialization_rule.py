@@ -36,3 +36,10 @@ def test_random_theta_vec_uses_each_layers_own_epsilon_init():
     expected = unroll([random_initialize_weights(4, 2, epsilon_init=1.0, rng=rng),
                        random_initialize_weights(2, 22, epsilon_init=0.5, rng=rng)])
     assert np.array_equal(theta_vec, expected)
+
+
+@pytest.mark.parametrize("l_in, l_out, message", [(0, 3, "l_in must be at least 1, got 0"),
+                                                  (3, 0, "l_out must be at least 1, got 0")])
+def test_the_default_epsilon_init_names_the_layer_size_it_refuses(l_in, l_out, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        default_epsilon_init(l_in, l_out)

@@ -69,3 +69,23 @@ def test_errors_without_a_pattern_are_reported_with_the_range_of_the_ratios_even
     ratios = A[N0 != 0] / N0[N0 != 0]
     assert diagnosis.cause.startswith("errors spread over the block without a simple pattern")
     assert diagnosis.evidence.startswith(f"ratio analytical / numerical from {ratios.min():.3g} to {ratios.max():.3g}; ")
+
+
+@pytest.mark.parametrize("c, cause", [
+    (3.0 - 3.0 / 5, "lambda/m written as lambda (lambda = 3, m = 5)"),
+    (-3.0 / 5, "regularisation left out of the gradient (lambda = 3, m = 5)"),
+    (3.0 / 5, "regularisation added twice (lambda = 3, m = 5)"),
+    (0.37, "a regularisation term scaled wrongly: error = 0.37 x Theta"),
+])
+def test_an_error_proportional_to_theta_is_named_after_the_regularisation_bug_it_matches(c, cause):
+    assert diagnose("Theta(1)", "weights", N, N + c * W, W, lam=3.0, m=5).cause == cause
+
+
+@pytest.mark.parametrize("lam, m, cause", [
+    (3.0, 5, "the bias column is regularised: error = (lambda / m) Theta[:, 0] with lambda = 3, m = 5"),
+    (None, None, "the bias column is regularised (error proportional to Theta[:, 0])"),
+])
+def test_an_error_proportional_to_the_bias_weights_is_named_as_a_regularised_bias(lam, m, cause):
+    N1, W1 = N[:, :1], W[:, :1]
+    diagnosis = diagnose("Theta(1)", "bias column", N1, N1 + 0.6 * W1, W1, lam=lam, m=m, bias_column=True)
+    assert diagnosis.cause == cause

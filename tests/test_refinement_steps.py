@@ -1,0 +1,35 @@
+"""The refinement's automatic step and its reading of kinks, checked where the answer is known
+exactly (manual_backprop.refinement): a cubic, whose third derivative is 6, and a ReLU network
+with a kink at theta, whose sides each analytical value must be matched to."""
+
+import numpy as np
+import pytest
+
+import manual_backprop as mb
+from manual_backprop.refinement import Line, auto_step
+from tests import kinks
+from tests.helpers import assert_close
+
+
+@pytest.mark.parametrize("theta_0", [0.0, 0.3, -1.7, 2.0])
+@pytest.mark.parametrize("rho", [1e-16, 1e-13, 1e-11])
+def test_the_automatic_step_balances_truncation_and_rounding_for_a_known_third_derivative(theta_0, rho):
+    theta = np.array([theta_0, 0.5, -0.5])
+    grad = np.array([3 * theta_0 ** 2, 1.0, -1.0])
+    J = lambda x: float(x[0] ** 3 + np.sum(x[1:] ** 2))  # noqa: E731  (J''' = 6 along theta_0)
+    s, bound, central, analytical = auto_step(Line(J, theta, 0, grad, J(theta)), rho)
+    # s minimises (s^2 / 6) J''' + rho / s, so the two terms are rho / (2 s) and rho / s there.
+    assert_close(s, (3 * rho / 6) ** (1 / 3), "auto_step_on_a_cubic")
+    assert_close(bound, 1.5 * rho / s, "auto_step_on_a_cubic")
+    assert analytical == grad[0] * ((theta_0 + s) - (theta_0 - s)) / (2 * s)
+
+
+def test_each_entry_at_a_kink_is_matched_to_the_side_of_the_kink_whose_slope_it_has():
+    theta_vec, layer_sizes, X, y, lam, _ = kinks.relu_near_kink(np.random.default_rng(3), 0.0)
+    report = mb.check_gradients(lambda t: mb.nn_cost_function(t, layer_sizes, X, y, lam, activation="relu"),
+                                theta_vec, layer_sizes, cost=lambda t: mb.nn_cost(t, layer_sizes, X, y, lam,
+                                                                                  activation="relu"))
+    sides = {entry.index: entry.evidence.partition(" matches the ")[2].partition(" slope")[0]
+             for entry in report.refined}
+    # The backprop gradient is the left slope for the bias and the first weight, the right one for the others.
+    assert sides == {3: "left", 7: "left", 11: "right", 15: "right"}

@@ -116,6 +116,7 @@ def test_the_plot_draws_one_heat_map_per_theta_outlining_the_wrong_entry(tmp_pat
     assert path == tmp_path / "errors.png"
     assert matplotlib.image.imread(path).shape[:2] == (400, 2 * 450)  # 4.5 x 4 inches per Theta at 100 dpi
     assert [axis.get_title() for axis in maps] == ["Theta(1): log10 |error|", "Theta(2): log10 |error|"]
+    assert len(figure.axes) == 2 * len(maps)  # each heat map and its colour bar, nothing else
     assert all(axis.get_xlabel() == "column" and axis.get_ylabel() == "row" for axis in maps)
     assert [axis.get_images()[0].get_array().shape for axis in maps] == [(5, 4), (3, 6)]
     assert [tick.get_text() for tick in maps[0].get_xticklabels()] == ["bias", "1", "2", "3"]

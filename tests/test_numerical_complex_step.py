@@ -33,3 +33,31 @@ def test_the_directional_method_finds_the_wrong_entry_with_any_step(eps):
 
     report = check(lambda t: one_entry_off(t, factor=1.01), method="directional", eps=eps)
     assert report.verdict == "failed" and [(entry.index, entry.status) for entry in report.worst] == [(7, "wrong")]
+
+
+def test_the_directional_method_names_each_direction_and_the_entry_its_bisection_found():
+    from tests.test_gradient_check import one_entry_off
+
+    report = check(lambda t: one_entry_off(t, factor=1.01), method="directional")
+    (found,) = report.worst
+    assert (found.index, found.status, found.evidence) == (7, "wrong", "found by bisection")
+    names = [entry.name for entry in report.refined]
+    assert names[0] == "random direction 0" and names[-1] == "the direction within Theta(1) weights"
+
+
+@pytest.mark.parametrize("where", ["theta + eps u", "theta - eps u"])
+def test_a_directional_difference_at_a_non_finite_cost_names_the_point(where):
+    u = np.array([1.0, 0.0])
+    side = 1.0 if "+" in where else -1.0
+    J = lambda t: np.inf if np.sign(t[0]) == side else float(t @ t)  # noqa: E731
+    with pytest.raises(FloatingPointError, match=f"^J is inf at {where.replace('+', '[+]')}: no numerical derivative there$"):
+        numerical.directional_difference(J, np.zeros(2), u)
+
+
+def test_check_vjp_passes_its_options_on_to_the_check():
+    from manual_backprop.gradient_check import check_vjp
+
+    W = np.array([[1.0, -2.0], [0.5, 3.0]])
+    report = check_vjp(lambda x: x @ W, lambda x, up: up @ W.T, np.array([[0.3, -0.7]]), np.array([[1.0, 2.0]]),
+                       eps=1e-5, n_worst=1, rng=np.random.default_rng(0))
+    assert report.passed and report.step == 1e-5 and len(report.worst) == 1

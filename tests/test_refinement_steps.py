@@ -33,3 +33,15 @@ def test_each_entry_at_a_kink_is_matched_to_the_side_of_the_kink_whose_slope_it_
              for entry in report.refined}
     # The backprop gradient is the left slope for the bias and the first weight, the right one for the others.
     assert sides == {3: "left", 7: "left", 11: "right", 15: "right"}
+
+
+@pytest.mark.parametrize("distance, kink, smooth", [(1e-6, "right", "left"), (-1e-6, "left", "right")])
+def test_a_kink_beside_theta_is_placed_on_its_side_and_the_gradient_judged_on_the_other(distance, kink, smooth):
+    theta_vec, layer_sizes, X, y, lam, _ = kinks.relu_near_kink(np.random.default_rng(4), distance)
+    report = mb.check_gradients(lambda t: mb.nn_cost_function(t, layer_sizes, X, y, lam, activation="relu"),
+                                theta_vec, layer_sizes, cost=lambda t: mb.nn_cost(t, layer_sizes, X, y, lam,
+                                                                                  activation="relu"))
+    judged = [entry.evidence for entry in report.refined if "a kink on the" in entry.evidence]
+    assert report.passed and len(judged) == 2
+    assert all(evidence.startswith(f"a kink on the {kink} within s = 1e-04") for evidence in judged)
+    assert all(f"theta's side agrees: {smooth} derivative " in evidence for evidence in judged)

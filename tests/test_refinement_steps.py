@@ -45,3 +45,19 @@ def test_a_kink_beside_theta_is_placed_on_its_side_and_the_gradient_judged_on_th
     assert report.passed and judged
     assert all(evidence.startswith(f"a kink on the {kink} within s = 1e-04") for evidence in judged)
     assert all(f"theta's side agrees: {smooth} derivative " in evidence for evidence in judged)
+
+
+def test_a_wrong_entry_at_a_kink_is_wrong_because_it_matches_neither_side_and_the_evidence_says_so():
+    theta_vec, layer_sizes, X, y, lam, (_, j) = kinks.relu_near_kink(np.random.default_rng(3), 0.0)
+
+    def wrong(t):
+        J, grad = mb.nn_cost_function(t, layer_sizes, X, y, lam, activation="relu")
+        grad[j] += 1e-3  # the bias weight of the unit whose z(2) sits on its kink
+        return J, grad
+
+    report = mb.check_gradients(wrong, theta_vec, layer_sizes,
+                                cost=lambda t: mb.nn_cost(t, layer_sizes, X, y, lam, activation="relu"))
+    (entry,) = [entry for entry in report.refined if entry.status == "wrong"]
+    assert report.verdict == "failed" and entry.index == j
+    assert entry.evidence.startswith("on a kink within s = 1e-08, and the analytical value ")
+    assert " matches neither side: left " in entry.evidence and "(and at s = 1e-07: " in entry.evidence

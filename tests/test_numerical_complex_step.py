@@ -61,3 +61,15 @@ def test_check_vjp_passes_its_options_on_to_the_check():
     report = check_vjp(lambda x: x @ W, lambda x, up: up @ W.T, np.array([[0.3, -0.7]]), np.array([[1.0, 2.0]]),
                        eps=1e-5, n_worst=1, rng=np.random.default_rng(0))
     assert report.passed and report.step == 1e-5 and len(report.worst) == 1
+
+
+def test_the_complex_step_calls_wrong_an_entry_too_close_for_real_differences_and_says_why():
+    from tests.test_gradient_check import one_entry_off
+
+    # 3e-8 relative on one entry: real differences cannot tell, the exact complex step can.
+    wrong = lambda t: one_entry_off(t, factor=1 + 3e-8)  # noqa: E731
+    assert check(wrong, method="central").verdict == "cannot tell"
+    report = check(wrong, method="complex")
+    (entry,) = report.refined
+    assert report.verdict == "failed" and (entry.index, entry.status) == (7, "wrong")
+    assert entry.evidence.startswith("the complex step (exact to rounding) gives 0.05933555648")

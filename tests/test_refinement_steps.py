@@ -61,3 +61,16 @@ def test_a_wrong_entry_at_a_kink_is_wrong_because_it_matches_neither_side_and_th
     assert report.verdict == "failed" and entry.index == j
     assert entry.evidence.startswith("on a kink within s = 1e-08, and the analytical value ")
     assert " matches neither side: left " in entry.evidence and "(and at s = 1e-07: " in entry.evidence
+
+
+def test_a_refinement_counts_only_its_own_evaluations_of_a_line_already_used():
+    from manual_backprop.refinement import refine
+
+    theta = np.array([0.3, -0.2])
+    J = lambda x: float(np.sum(x ** 3))  # noqa: E731
+    wrong_grad = 3 * theta ** 2 * (1 + 1e-3)
+    line = Line(J, theta, 0, wrong_grad, J(theta))
+    line.point(1e-4), line.point(-1e-4)  # the first pass
+    refined = refine(line, 1e-4, 1e-16, lambda analytical, numerical: 1e-9)
+    assert refined.outcome == "wrong"
+    assert refined.evaluations == line.evaluations - 2 == 2 * len(refined.steps)

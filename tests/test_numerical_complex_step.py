@@ -73,3 +73,9 @@ def test_the_complex_step_calls_wrong_an_entry_too_close_for_real_differences_an
     (entry,) = report.refined
     assert report.verdict == "failed" and (entry.index, entry.status) == (7, "wrong")
     assert entry.evidence.startswith("the complex step (exact to rounding) gives 0.05933555648")
+
+
+@pytest.mark.parametrize("eps", [float("inf"), float("nan"), 1j, -1e-4])
+def test_a_step_that_is_not_a_finite_positive_real_number_is_refused_naming_it(eps):
+    with pytest.raises(ValueError, match=f"^eps must be a finite number > 0, got {eps}$"):
+        numerical.compute_numerical_gradient(lambda t: float(np.sum(t ** 2)), np.ones(3), eps=eps)

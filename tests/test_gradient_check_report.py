@@ -41,6 +41,8 @@ def test_a_failing_report_prints_the_courses_columns_and_every_section_in_order(
     assert [line for line in lines if line in headings] == headings
     assert lines[lines.index("Wrong entries:") + 1] == f"  {report.worst[0]}"
     assert lines[-1] == f"FAILED: {report.reason} ({report.n_evaluations} cost evaluations)"
+    assert report.reason == ("1 entry wrong (each disagrees at every step, or matches neither side of a kink): "
+                             "Theta(1)[2, 1] (weight), theta_vec[7]")
 
 
 def test_a_passing_report_with_automatic_steps_prints_each_bound_and_its_largest_errors():

@@ -4,6 +4,7 @@ with the step the user chose, "auto" included (manual_backprop.numerical, the co
 import numpy as np
 import pytest
 
+import manual_backprop as mb
 from manual_backprop import numerical
 from tests.test_gradient_check import check, debug_problem
 
@@ -80,3 +81,13 @@ def test_the_complex_step_calls_wrong_an_entry_too_close_for_real_differences_an
 def test_a_step_that_is_not_a_finite_positive_real_number_is_refused_naming_it(eps):
     with pytest.raises(ValueError, match=f"^eps must be a finite number > 0, got {eps}$"):
         numerical.compute_numerical_gradient(lambda t: float(np.sum(t ** 2)), np.ones(3), eps=eps)
+
+
+def test_a_gradient_below_the_rounding_floor_cannot_be_told_and_the_reason_says_it_is_too_small():
+    J = lambda t: float(1.0 + 1e-13 * np.sum(t ** 2))  # noqa: E731  (a gradient of ~1e-13 beside J ~ 1)
+    report = mb.check_gradients(lambda t: (J(t), 2e-13 * t), np.linspace(-1, 1, 5), cost=J,
+                                rng=np.random.default_rng(0))
+    assert report.verdict == "cannot tell"
+    assert report.reason.startswith("every entry agrees to within the rounding floor 1e-10 max(1, |J|), but the "
+                                    "relative difference ")
+    assert report.reason.endswith(": the gradient is too small for differences to judge it")

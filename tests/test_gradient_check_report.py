@@ -151,3 +151,16 @@ def test_a_directional_check_refuses_to_plot_and_names_the_methods_that_can():
     with pytest.raises(ValueError, match=r"^the directional method has no per-entry errors to plot; check with "
                                          r"method='central' or 'complex'$"):
         report.plot("unused.png")
+
+
+def test_wrong_entries_are_listed_largest_error_first():
+    def two_off(t):
+        J, grad = debug_problem()[2](t)
+        grad[7] *= 1 + 1e-3
+        grad[30] *= 1 + 1e-2
+        return J, grad
+
+    report = check(two_off)
+    errors = [abs(entry.numerical - entry.analytical) for entry in report.worst]
+    assert report.verdict == "failed" and {entry.index for entry in report.worst[:2]} == {7, 30}
+    assert errors == sorted(errors, reverse=True)

@@ -28,7 +28,8 @@ import json, os, sys, pytest
 
 class Collected:
     ids, phases = [], set()
-    def pytest_collection_modifyitems(self, items):
+    def pytest_collection_finish(self, session):
+        items = session.items  # after deselection
         Collected.ids = [item.nodeid for item in items]
         Collected.phases = {tuple(phase.name for phase in item.obj._hypothesis_internal_use_settings.phases)
                             for item in items if hasattr(item.obj, "hypothesis")}

@@ -61,11 +61,27 @@ def _version(distribution):
         return None
 
 
+def _commit():
+    """The repository's commit (with "+changes" when the work tree differs from it), or None."""
+    import subprocess
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (head + ("+changes" if dirty else "")) or None
+
+
 def describe():
     """A dict describing the machine and the software, for the JSON and the Markdown header."""
     import numpy as np
 
     info = {
+        "commit": _commit(),
         "cpu": _cpu_model(),
         "cpu_simd_flags": _cpu_flags(),
         "cores": os.cpu_count(),
@@ -77,6 +93,7 @@ def describe():
         "environment": {name: os.environ.get(name) for name in ENV_VARS},
         "jax": _version("jax"),
         "torch": _version("torch"),
+        "sklearn": _version("scikit-learn"),
     }
     if "torch" in sys.modules:
         import torch

@@ -39,9 +39,12 @@ def interleaved(calls, *, min_rounds=5, max_rounds=50, budget_s=10.0, clock=time
     return times
 
 
-def summarise(times, references=("ours", "floor")):
+def summarise(times, references=("ours", "floor"), leads=("ours", "ours-bound")):
     """Per contestant: median seconds, quartiles, rounds, and for each reference r present the
-    median of the per-round ratios t / t_r (``ratio_to_<r>``) with their quartiles."""
+    median of the per-round ratios t / t_r (``ratio_to_<r>``) with their quartiles; when "ours" is
+    among the times, also ``ours_over``, the median of the per-round ratios t_ours / t (below 1:
+    ours is faster), the form in which the targets are stated, and ``over``: the same median for
+    every lead contestant present (``over[lead]`` = median of t_lead / t)."""
     summary = {}
     for name, ts in times.items():
         ts = np.asarray(ts)
@@ -56,5 +59,10 @@ def summarise(times, references=("ours", "floor")):
                 ratios = ts / np.asarray(times[ref])
                 entry[f"ratio_to_{ref}"] = float(np.median(ratios))
                 entry[f"ratio_to_{ref}_iqr"] = [float(np.percentile(ratios, 25)), float(np.percentile(ratios, 75))]
+        entry["over"] = {lead: float(np.median(np.asarray(times[lead]) / ts)) for lead in leads if lead in times}
+        if "ours" in times:
+            inverse = np.asarray(times["ours"]) / ts
+            entry["ours_over"] = float(np.median(inverse))
+            entry["ours_over_iqr"] = [float(np.percentile(inverse, 25)), float(np.percentile(inverse, 75))]
         summary[name] = entry
     return summary

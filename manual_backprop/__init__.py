@@ -22,6 +22,9 @@ from .unrolling import layer_sizes_of, n_params, reshape, unroll
 # the checker's vector-Jacobian check (issue 10)
 from .gradient_check import check_vjp
 
+# a cost function bound to one network and data set, for training loops (issue 15)
+from .bound import BoundCost
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -53,4 +56,18 @@ __all__ = [
     "GradientCheckReport",
     # the checker's vector-Jacobian check (issue 10)
     "check_vjp",
+    # a cost function bound to one network and data set, for training loops (issue 15)
+    "BoundCost",
+]
+
+# Second order: Hessian-vector products by the R-operator, the Gauss-Newton product, their check.
+from .hessian import gauss_newton_vector_product, hessian_vector_product, make_hessp  # noqa: E402
+from .hessian_check import HessianCheckReport, check_hessian_vector_products  # noqa: E402
+
+__all__ += [
+    "hessian_vector_product",
+    "gauss_newton_vector_product",
+    "make_hessp",
+    "check_hessian_vector_products",
+    "HessianCheckReport",
 ]

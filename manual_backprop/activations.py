@@ -71,7 +71,9 @@ def sigmoid(z, out=None):
         np.negative(z, out=g)
         np.exp(g, out=g)
         g += 1.0
-        np.reciprocal(g, out=g)
+        # 1 / x by np.divide, the same correctly rounded quotient: 0.043 ms where np.reciprocal takes
+        # 0.058 on a(2) at 64-25-10, m = 1797 (python -m benchmarks.profile, "Replacements").
+        np.divide(1.0, g, out=g)
     return g[()] if out is None else g
 
 

@@ -312,7 +312,8 @@ def _train_parser(commands):
                    help="units of each hidden layer (default 25: the network 64-25-10)")
     p.add_argument("--lambda", dest="lam", type=_number(0), default=1.0, help="regularisation lambda (default 1)")
     p.add_argument("--optimizer", choices=list(OPTIMIZERS), default="lbfgs",
-                   help="lbfgs (SciPy L-BFGS-B, default), cg (SciPy CG, the course's fmincg) or gd (gradient descent)")
+                   help="lbfgs (SciPy L-BFGS-B, default), cg (SciPy CG, the course's fmincg), gd (gradient "
+                        "descent), or newton-cg, trust-ncg, trust-krylov (SciPy's, with H v by the R-operator)")
     p.add_argument("--max-iter", type=_integer(1), default=400, help="iterations (default 400)")
     p.add_argument("--learning-rate", type=_number(0, low_open=True), default=1.0,
                    help="alpha for gradient descent (default 1)")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ._arguments import as_layer_sizes
 from .activations import get_activation
 from .backprop import nn_cost, nn_cost_function
+from .bound import BoundCost
 from .cost import get_output
 from .forward import forward_propagation
 from .initialization import random_theta_vec
@@ -73,6 +74,13 @@ class Network:
         """
         return nn_cost_function(theta_vec, self.layer_sizes, X, y, lam, activation=self.activation,
                                 output=self.output, method=method)
+
+    def bind(self, X, y, lam=0.0):
+        """The cost function of a training run: :class:`BoundCost` for this network, X (m, s_1), y
+        (labels 0..K-1 (m,) or an (m, K) 0-1 matrix) and lambda, checked once; calling it with
+        theta_vec (P,) returns (J, grad_vec) as :meth:`cost_function` does, float64, keeping its
+        arrays between calls."""
+        return BoundCost(self.layer_sizes, X, y, lam, activation=self.activation, output=self.output)
 
     def cost(self, theta_vec, X, y, lam=0.0):
         """J alone (forward propagation only): :func:`nn_cost` for this network; arguments as for

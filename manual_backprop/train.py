@@ -45,13 +45,16 @@ from .unrolling import n_params
 from .backprop import nn_cost, nn_cost_function
 from .debug import debug_network
 from .gradient_check import check_gradients
+from .hessian import make_hessp
 from .initialization import random_theta_vec
+from .network import Network
 from .predict import predict
 from .unrolling import reshape
 
 __all__ = [
     "TrainingResult",
     "OPTIMIZERS",
+    "NEWTON_METHODS",
     "INITIALIZATIONS",
     "gradient_descent",
     "minimize_cost",
@@ -69,7 +72,11 @@ __all__ = [
 ]
 
 # Command-line names of the optimisers: "gd" is gradient_descent, the others a SciPy method.
-OPTIMIZERS = {"lbfgs": "L-BFGS-B", "cg": "CG", "gd": "gradient descent"}
+OPTIMIZERS = {"lbfgs": "L-BFGS-B", "cg": "CG", "gd": "gradient descent",
+              "newton-cg": "Newton-CG", "trust-ncg": "trust-ncg", "trust-krylov": "trust-krylov"}
+
+# SciPy's methods that also take hessp(theta_vec, p) -> H p (manual_backprop.hessian.make_hessp).
+NEWTON_METHODS = ("Newton-CG", "trust-ncg", "trust-krylov")
 
 # The starting weights: "random" is the course's uniform [-eps, eps] with eps = sqrt(6)/sqrt(s_l + s_{l+1});
 # "small" and "large" use a fixed eps; "zeros" and "constant" set every weight equal, which never breaks symmetry.
@@ -157,16 +164,20 @@ def gradient_descent(cost_function: Callable, theta_vec, *, learning_rate=1.0, i
                           gradient_norm_history)
 
 
-def minimize_cost(cost_function: Callable, theta_vec, *, method="L-BFGS-B", max_iter=100, callback=None):
+def minimize_cost(cost_function: Callable, theta_vec, *, method="L-BFGS-B", max_iter=100, callback=None,
+                  hessp=None):
     """``scipy.optimize.minimize(cost_function, theta_vec, jac=True, method=method)``, recording J.
 
     Parameters
     ----------
     cost_function : callable, theta_vec (P,) -> (J, grad_vec (P,)), the unrolled cost and DVec
     theta_vec : array (P,), the initial weights (not modified)
-    method : "L-BFGS-B" (default) or "CG" (the course's fmincg analogue)
+    method : "L-BFGS-B" (default), "CG" (the course's fmincg analogue), or one of the Newton-type
+        :data:`NEWTON_METHODS` "Newton-CG", "trust-ncg", "trust-krylov", which need ``hessp``
     max_iter : int >= 1, the most iterations
     callback : callable (iteration, J) -> None, optional; as for :func:`gradient_descent`
+    hessp : callable (theta_vec, p) -> H p, for the Newton-type methods (for a network:
+        :func:`manual_backprop.hessian.make_hessp`); refused by the others
 
     Returns
     -------
@@ -174,8 +185,12 @@ def minimize_cost(cost_function: Callable, theta_vec, *, method="L-BFGS-B", max_
     """
     from scipy.optimize import minimize
 
-    if method not in ("L-BFGS-B", "CG"):
-        raise ValueError(f"method must be 'L-BFGS-B' or 'CG', got {method!r}")
+    if method not in ("L-BFGS-B", "CG") + NEWTON_METHODS:
+        raise ValueError(f"method must be 'L-BFGS-B' or 'CG', got {method!r}; with hessp, also "
+                         "'Newton-CG', 'trust-ncg' or 'trust-krylov'")
+    if (method in NEWTON_METHODS) != (hessp is not None):
+        raise ValueError(f"method {method!r} " + ("needs hessp(theta_vec, p) -> H p (manual_backprop.make_hessp)"
+                                                  if method in NEWTON_METHODS else "takes no hessp"))
     theta_vec = np.array(as_array("theta_vec", theta_vec, ndim=1), dtype=np.float64)
     max_iter = as_count("max_iter", max_iter)
 
@@ -206,7 +221,8 @@ def minimize_cost(cost_function: Callable, theta_vec, *, method="L-BFGS-B", max_
         if callback is not None:
             callback(len(cost_history) - 1, cost_history[-1])
 
-    result = minimize(remembered, theta_vec, jac=True, method=method, callback=record, options={"maxiter": max_iter})
+    result = minimize(remembered, theta_vec, jac=True, method=method, hessp=hessp, callback=record,
+                      options={"maxiter": max_iter})
     return TrainingResult(result.x, cost_history, int(result.nit), bool(result.success), str(result.message),
                           gradient_norm_history)
 
@@ -255,13 +271,15 @@ def limit_blas_threads(threads):
 
 def train_network(layer_sizes, X, y, lam=0.0, *, theta_vec, activation="sigmoid", output="sigmoid",
                   optimizer="lbfgs", max_iter=100, learning_rate=1.0, callback=None, blas_threads=None):
-    """Minimise :func:`nn_cost_function` over theta_vec for the data (X, y).
+    """Minimise :func:`nn_cost_function` over theta_vec for the data (X, y), through its bound
+    cost function (:meth:`Network.bind`, made once per run; float64).
 
     Parameters
     ----------
     layer_sizes, X, y, lam, activation, output : as for :func:`nn_cost_function`
     theta_vec : array (P,), the initial weights (see :func:`initial_weights`)
-    optimizer : "lbfgs" (default), "cg" or "gd" (see :data:`OPTIMIZERS`)
+    optimizer : "lbfgs" (default), "cg", "gd", or the Newton-type "newton-cg", "trust-ncg" and
+        "trust-krylov", which take H p from :func:`manual_backprop.hessian.make_hessp` (see :data:`OPTIMIZERS`)
     max_iter : int, iterations (for "gd", exactly this many steps)
     learning_rate : float > 0, alpha for "gd" (ignored by the others)
     callback : callable (iteration, J) -> None, optional, e.g. a progress bar
@@ -276,15 +294,17 @@ def train_network(layer_sizes, X, y, lam=0.0, *, theta_vec, activation="sigmoid"
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
 
-    def cost_function(theta):
-        return nn_cost_function(theta, layer_sizes, X, y, lam, activation=activation, output=output)
-
     with limit_blas_threads(blas_threads):
+        # Made once per run: X, y and lambda checked once, the arrays kept between calls (float64).
+        cost_function = Network(layer_sizes, activation=activation, output=output).bind(X, y, lam)
         if optimizer == "gd":
             return gradient_descent(cost_function, theta_vec, learning_rate=learning_rate, iterations=max_iter,
                                     callback=callback)
-        return minimize_cost(cost_function, theta_vec, method=OPTIMIZERS[optimizer], max_iter=max_iter,
-                             callback=callback)
+        method = OPTIMIZERS[optimizer]
+        hessp = make_hessp(layer_sizes, X, y, lam, activation=activation, output=output) \
+            if method in NEWTON_METHODS else None
+        return minimize_cost(cost_function, theta_vec, method=method, max_iter=max_iter, callback=callback,
+                             hessp=hessp)
 
 
 def hidden_unit_spread(theta_vec, layer_sizes):

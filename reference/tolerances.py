@@ -309,6 +309,84 @@ TOLERANCES = {
         "rounding error is u times the terms, not times D",
         "scaled",
     ),
+    # --- Second order (issue 16): H v and G v by the R-operator (manual_backprop.hessian), against
+    # the oracles of reference.second_order, in tests/test_hessian.py. Networks as in the property
+    # suite, directions v and w uniform in [-1, 1]. Measured by python -m tests.hessian_errors 150 (seed 0)
+    # and python -m tests.hessian_errors 300 1 (seed 1): the figures in each reason are the largest over
+    # those 450 networks (every activation and output).
+    ("hessian_vs_autodiff", _F64): Tolerance(
+        1e-13, 0.0,
+        "H v (and G v) by hand against JAX forward over reverse (jvp of grad): the same chain rule, "
+        "rounded in another order, so rounding only; an entry of H v is a sum over examples and "
+        "units that may cancel, so the error is bounded relative to the largest entry of the "
+        "oracle's H v (scale = max|desired|), not entry by entry. Measured 1.2e-15 for H v, "
+        "1.8e-15 for G v; rtol leaves a factor 50 for the thorough profile's larger draws",
+        "scaled",
+    ),
+    ("hessian_vs_complex_step", _F64): Tolerance(
+        1e-13, 0.0,
+        "H v against Im grad(theta + i h v) / h, h = 1e-20, JAX's gradient of a holomorphic copy of "
+        "the cost: no subtraction, so the rounding of the gradient only, relative to the largest "
+        "entry (scale = max|desired|). Measured 1.6e-15; sigmoid and tanh units only",
+        "scaled",
+    ),
+    ("hessian_vs_gradient_difference", _F64): Tolerance(
+        1e-9, 0.0,
+        "H v against central differences of JAX's gradient along u = v / |v|, step eps = 1e-5, "
+        "times |v|: truncation (eps^2 / 6) |D^4 J[u, u, u, .]| ~ 2e-11 |D^4 J| plus rounding "
+        "~u |grad| / eps ~ 1e-11, so the error scales with |v| (scale = norm(v)). eps = 1e-5 is "
+        "the best measured step: largest error / |v| 7.3e-8 at eps = 1e-3, 7.2e-10 at 1e-4, "
+        "1.2e-10 at 1e-5, 1.2e-9 at 1e-6 (ReLU networks only where no hidden z changes sign over "
+        "theta +- eps u); rtol leaves a factor 8",
+        "scaled",
+    ),
+    ("hessian_loop_vs_vectorized", _F64): Tolerance(
+        1e-13, 0.0,
+        "H v (and G v) by the per-example loop against the vectorised passes: the same sums in "
+        "another order, relative to the largest entry (scale = max|desired|), since entries that "
+        "cancel carry u times the largest terms. Measured 2.3e-15",
+        "scaled",
+    ),
+    ("hessian_linearity", _F64): Tolerance(
+        1e-13, 0.0,
+        "H (alpha v + beta w) against alpha H v + beta H w: linear passes rounded differently, "
+        "relative to max(|alpha H v| + |beta H w|) (the scale). Measured 8.8e-16 (alpha = 0.7, beta = -1.3)",
+        "scaled",
+    ),
+    ("hessian_symmetry", _F64): Tolerance(
+        1e-14, 0.0,
+        "w . H v against v . H w (H is symmetric): two dot products of rounded vectors, relative to "
+        "|w| |H v| + |v| |H w| (the scale; Cauchy-Schwarz bounds each side by its term). "
+        "Measured 7.7e-17",
+        "scaled",
+    ),
+    ("gauss_newton_psd", _F64): Tolerance(
+        1e-14, 0.0,
+        "v . G v >= -rtol |v| |G v|: G = J^T H_z J + (lambda/m) I_w is positive semi-definite, so "
+        "v . G v is a sum of non-negative terms up to the rounding of one dot product (~P u "
+        "relative to |v| |G v| at worst). Measured: never negative, in all 450 networks",
+        "scaled",
+    ),
+    ("saturated_second_derivative", _F64): Tolerance(
+        1e-14, 0.0,
+        "g'' of a saturated unit against cancellation-free closed forms in e = e^-|z|: "
+        "sign(z) e (e - 1) / (1 + e)^3 for the sigmoid (|z| in [20, 700]) and "
+        "-2 sign(z) (1 - e^2) / (1 + e^2) (2e / (1 + e^2))^2 for tanh (|z| in [20, 350], where g'' "
+        "is still a normal number): each side a handful of roundings of exp and products, a few u "
+        "relative; measured 2.1e-16 (sigmoid) and 2.3e-16 (tanh) by "
+        "tests/test_hessian.py::test_saturated_units_keep_their_tiny_nonzero_second_derivative's "
+        "points. A formula in a = g(z) gives 0 there: 100% wrong",
+    ),
+    ("hessian_check", _F64): Tolerance(
+        1e-6, 0.0,
+        "manual_backprop.hessian_check's default bound on the relative difference "
+        "norm(num - H v) / norm(num + H v) of each block of H v, num the central difference of the "
+        "gradient along u = d / |d| (eps = 1e-5): correct H v measured at <= 1e-10 |v| "
+        "(hessian_vs_gradient_difference); a planted R-pass bug gives 1e-2 to 1 in its blocks. "
+        "The checker keeps its own copy (the library does not import reference/); "
+        "tests/test_hessian.py asserts the two agree",
+        "relative_difference",
+    ),
     # --- mutation testing: exact checks of the checker's automatic step
     ("auto_step_on_a_cubic", _F64): Tolerance(
         1e-6, 0.0,

@@ -3,7 +3,7 @@
 Profiles, chosen with the ``HYPOTHESIS_PROFILE`` environment variable:
 
 * ``default``: 30 examples per property, which keeps the whole suite well inside three minutes
-  on two cores: ``python -m pytest``.
+  on two cores: ``python -m pytest -n auto`` (the README's command).
 * ``thorough``: 2000 examples per property, on request, spread over every core:
   ``HYPOTHESIS_PROFILE=thorough python -m pytest -n auto``.
 

@@ -1,0 +1,86 @@
+"""From what size threads pay: the bound cost function on one thread against blocks on every core.
+
+Run from the repository root, on a machine as quiet as it gets::
+
+    python -m benchmarks.threads
+
+For networks from 3-5-3 (m = 5) to the grid's points, interleaved rounds of: the bound cost
+function with one block (one thread), with one block per core on as many threads (forced, whatever
+the load), and ``nn_cost_function`` with the BLAS's own threads. Prints, per network, the flops of
+its products, the median times, the median of the per-round ratios (blocks / one block) and how
+many cores other processes used meanwhile: the flops where the ratio falls below 1 on a quiet
+machine is the threshold ``PARALLEL_ABOVE_FLOPS``. With ``--busy`` the same with one core kept
+busy. Writes threads.md and threads.json into ``--out`` (default benchmarks/results/profile).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+
+from manual_backprop.bound import BoundCost, _cores, _products_flops
+from .grid import GRID, Point, make_problem
+from .load import CpuMeter, busy_core, load_average
+from .timing import interleaved, summarise
+
+__all__ = ["main"]
+
+SIZES = [Point((3, 5, 3), 5), Point((10, 20, 20, 4), 100), Point((64, 25, 10), 200), Point((64, 25, 10), 500),
+         Point((64, 25, 10), 1000)] + [p for p in GRID if p.m >= 500]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.threads", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--busy", action="store_true", help="keep one core busy while timing")
+    parser.add_argument("--budget", type=float, default=2.0, help="seconds of rounds per network (default 2)")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/profile"))
+    args = parser.parse_args(argv)
+    from manual_backprop import nn_cost_function
+
+    cores = _cores()
+    rows = []
+    before = load_average()
+    with busy_core(600) if args.busy else nullcontext():
+        for point in SIZES:
+            p = make_problem(point)
+            one = BoundCost(p.layer_sizes, p.X, p.y, p.lam, blocks=1)
+            split = BoundCost(p.layer_sizes, p.X, p.y, p.lam, blocks=cores)
+            calls = {"ours": lambda: nn_cost_function(p.theta_vec, p.layer_sizes, p.X, p.y, p.lam),
+                     "one block": lambda: one(p.theta_vec), "blocks": lambda: split(p.theta_vec)}
+            meter = CpuMeter().start()
+            summary = summarise(interleaved(calls, min_rounds=5, max_rounds=400, budget_s=args.budget),
+                                references=("one block",), leads=("one block",))
+            usage = meter.stop()
+            row = {"network": point.name, "flops": _products_flops(point.layer_sizes, point.m),
+                   "one_block_ms": summary["one block"]["median_s"] * 1e3, "blocks_ms": summary["blocks"]["median_s"] * 1e3,
+                   "blas_threads_ms": summary["ours"]["median_s"] * 1e3,
+                   "blocks_over_one": summary["blocks"]["ratio_to_one block"],
+                   "blas_threads_over_one": summary["ours"]["ratio_to_one block"],
+                   "others_cores": usage["others_cores"]}
+            rows.append(row)
+            print(f"{point.name:28s} {row['flops'] / 1e6:9.2f} Mflop  one block {row['one_block_ms']:8.3f} ms  "
+                  f"{cores} blocks {row['blocks_ms']:8.3f} ms (x{row['blocks_over_one']:.2f})  nn_cost_function, BLAS "
+                  f"threads {row['blas_threads_ms']:8.3f} ms (x{row['blas_threads_over_one']:.2f})  others used "
+                  f"{row['others_cores']:.2f} cores", flush=True)
+    command = "python -m benchmarks.threads" + " ".join([""] + list(argv if argv is not None else sys.argv[1:]))
+    lines = [f"# Threads: one block against {cores} blocks on {cores} threads" + (" (one core busy)" if args.busy else ""),
+             "", f"Command: `{command}`; load average {before[0]:.2f} at the start, {load_average()[0]:.2f} at the end.",
+             "", "| network | Mflop | one block ms | blocks ms | blocks / one | nn_cost_function (BLAS threads) ms "
+             "| / one | others' cores |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['network']} | {r['flops'] / 1e6:.2f} | {r['one_block_ms']:.3f} | {r['blocks_ms']:.3f} | "
+                     f"{r['blocks_over_one']:.2f} | {r['blas_threads_ms']:.3f} | {r['blas_threads_over_one']:.2f} | "
+                     f"{r['others_cores']:.2f} |")
+    args.out.mkdir(parents=True, exist_ok=True)
+    name = "threads-busy" if args.busy else "threads"
+    (args.out / f"{name}.md").write_text("\n".join(lines) + "\n")
+    (args.out / f"{name}.json").write_text(json.dumps({"command": command, "rows": rows}, indent=1) + "\n")
+    return rows
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,301 @@
+"""A cost function bound to one network and one data set, for training loops.
+
+An optimiser calls costFunction(theta_vec) -> (J, grad_vec) hundreds of times with the same X, y
+and lambda. :class:`BoundCost` checks X, y and lambda once, builds a(1) = [1 X] once, and keeps
+every array the forward and backward passes write between calls, so that a call after the first
+allocates nothing but the grad_vec it returns (the optimiser keeps that one). The equations are
+those of ``manual_backprop.backprop``:
+
+    z(l+1)   = a(l) Theta(l)^T,  a(l+1) = [1 g(z(l+1))]
+    delta(L) = h - y
+    delta(l) = (delta(l+1) Theta(l)[:, 1:]) .* g'(z(l))
+    Delta(l) = delta(l+1)^T a(l),  D(l) = Delta(l) / m + (lambda / m) [0 Theta(l)[:, 1:]]
+
+g'(z) of the hidden layers is taken from z, as ``manual_backprop.activations`` does, right to a
+few ulp wherever its true value is a normal float, even where a unit saturates: for the sigmoid,
+e = exp(-z) is kept in the g' array while a = 1 / (1 + e) is formed, and g' = (e a) a; for tanh,
+g' = 1 / cosh(z)^2 before tanh overwrites z. The regulariser is the plain sum of squares, and
+:func:`manual_backprop.cost.regularization_cost` (scaled, no square overflows) where that sum
+overflows or is so small that its squares lost digits.
+
+Threads: NumPy's BLAS runs with one thread during a call (the caller's setting is restored after
+it): BLAS threads spin waiting for each other, and a call whose second thread shares a core with
+another process takes many times its one-thread time. From PARALLEL_ABOVE_FLOPS of products up,
+the examples are split into one block of rows per core this process may use, each block's
+forward and backward pass on its own thread (NumPy releases the GIL in products and elementwise
+passes, so the passes run in parallel too, which BLAS threads never do), and the blocks' J and
+Delta(l) are added at the end, in a fixed order. The number of blocks follows from the sizes and
+the cores alone, never from the machine's load, so the same call on the same machine gives the
+same bits every time. Sigmoid, tanh and ReLU hidden units; the sigmoid output is computed into
+kept arrays, the softmax output by the library's functions.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ._arguments import as_array, as_layer_sizes, network_arguments, overflow_is_an_error
+from .cost import regularization_cost
+from .unrolling import n_params, theta_shapes
+
+
+def theta_views(theta_vec, layer_sizes):
+    """Theta(1), ..., Theta(L-1) as views into theta_vec (unrolling.reshape copies): each the
+    transpose of a C-ordered (s_l + 1, s_{l+1}) block, as column-major unrolling lays it out."""
+    thetas, start = [], 0
+    for rows, cols in theta_shapes(layer_sizes):
+        thetas.append(theta_vec[start:start + rows * cols].reshape(cols, rows).T)
+        start += rows * cols
+    return thetas
+
+__all__ = ["BoundCost"]
+
+# From this many floating-point operations in the products up, the examples are split into one
+# block per core: two blocks on 2 cores took 0.78 to 0.86 of one block's time from 308.55 Mflop
+# (400-25-10, m = 5000) to 1,655 Mflop, with other processes using 0.8 to 1.5 of the 2 cores or
+# not (once 1.08, at 25,921 Mflop), and 1.4 to 5.1 times it below 31 Mflop
+# (python -m benchmarks.threads and python -m benchmarks.threads --busy;
+# benchmarks/results/profile/threads.md and threads-busy.md).
+PARALLEL_ABOVE_FLOPS = 300e6
+# Where the plain sum of squared weights is used for the regulariser: below SQUARES_FROM a square
+# may have been rounded in the subnormal range (2^-1022 u^-1, so that such a square's absolute
+# error, at most 2^-1074, is below u times the sum); inf means a square or the sum overflowed.
+SQUARES_FROM = 2.0 ** -969
+_FLOAT_MAX = np.finfo(np.float64).max
+
+_controllers = None
+
+
+def _blas_controllers():
+    """threadpoolctl's controllers of NumPy's BLAS (of every BLAS loaded when none lies in NumPy's
+    own folders), found once per process; [] without threadpoolctl."""
+    global _controllers
+    if _controllers is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:
+            _controllers = []
+        else:
+            blas = ThreadpoolController().select(user_api="blas").lib_controllers
+            numpy_dir = os.path.dirname(os.path.realpath(np.__file__))
+            own = [lib for lib in blas if os.path.realpath(lib.filepath).startswith(numpy_dir)]  # numpy/, numpy.libs/
+            _controllers = own or blas
+    return _controllers
+
+
+class blas_threads:
+    """``with blas_threads(n):`` runs the block with n BLAS threads and restores the count after
+    (n = None: leave it). About 3 us per library and switch."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def __enter__(self):
+        self.saved = []
+        if self.n is not None:
+            for lib in _blas_controllers():
+                before = lib.get_num_threads()
+                if before != self.n:
+                    lib.set_num_threads(self.n)
+                    self.saved.append((lib, before))
+        return self
+
+    def __exit__(self, *exc):
+        for lib, before in self.saved:
+            lib.set_num_threads(before)
+        return False
+
+
+def _products_flops(layer_sizes, m):
+    return sum(6 * m * b * (a + 1) for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+class _Block:
+    """The kept arrays of one block of examples (rows of X) and its share of the sums over them."""
+
+    def __init__(self, layer_sizes, X, Y, act, out):
+        m, K = X.shape[0], layer_sizes[-1]
+        self.layer_sizes, self.act, self.out, self.Y = layer_sizes, act, out, Y
+        # a(l) = [1 g(z(l))] for l = 1..L-1, each with its column of ones set once; a(1) = [1 X].
+        self.a = []
+        for s in layer_sizes[:-1]:
+            a = np.empty((m, s + 1))
+            a[:, 0] = 1.0
+            self.a.append(a)
+        self.a[0][:, 1:] = X
+        self.z_L = np.empty((m, K))
+        self.delta = [np.empty((m, s)) for s in layer_sizes[1:]]  # delta(l+1), (m, s_{l+1})
+        self.g_prime = [np.empty((m, s)) for s in layer_sizes[1:-1]]  # g'(z(l)) of the hidden layers
+        self.Delta = [np.empty((b, a + 1)) for a, b in zip(layer_sizes[:-1], layer_sizes[1:])]
+        self.sign = 1.0 - 2.0 * Y  # sigmoid output: the cost and delta(L) of y in {0, 1} (see cost.py)
+        self.work = [np.empty((m, K)), np.empty((m, K))]
+
+    def run(self, thetas):
+        """Forward and backward over this block: returns its sum of cost terms, leaves its Delta(l)."""
+        with np.errstate(over="raise", invalid="raise", divide="raise"):  # as overflow_is_an_error, in this thread
+            a, L = self.a, len(self.layer_sizes)
+            for l in range(L - 2):  # z(l+1) = a(l) Theta(l)^T, computed inside a(l+1), then g in place
+                g = a[l + 1][:, 1:]
+                np.matmul(a[l], thetas[l].T, out=g)
+                _g_and_g_prime(self.act, g, self.g_prime[l])
+            np.matmul(a[L - 2], thetas[L - 2].T, out=self.z_L)
+            J_data, delta = self._output(self.z_L)
+            for l in range(L - 2, -1, -1):
+                np.matmul(delta.T, a[l], out=self.Delta[l])  # Delta(l) = delta(l+1)^T a(l)
+                if l > 0:
+                    previous = self.delta[l - 1]
+                    np.matmul(delta, thetas[l][:, 1:], out=previous)
+                    previous *= self.g_prime[l - 1]  # g'(z(l)), kept by the forward pass
+                    delta = previous
+        return J_data
+
+    def _output(self, z_L):
+        """(sum of the cost terms, delta(L) = h - y) from z(L), into kept arrays for the sigmoid output."""
+        if self.out.name != "sigmoid":
+            return self.out.cost(z_L, self.Y), self.out.error(z_L, self.Y)
+        (t, u), delta = self.work, self.delta[-1]
+        np.multiply(self.sign, z_L, out=t)  # t = (1 - 2y) z
+        _sigmoid(t, out=delta)  # delta(L) = (1 - 2y) g(t), as sigmoid_output_error
+        delta *= self.sign
+        # softplus(t) = max(t, 0) + log1p(exp(-|t|)), as sigmoid_cross_entropy: six SIMD passes take
+        # 0.049 ms where np.logaddexp(0, t) takes 0.27 (64-25-10, m = 1797; 0.19 against 1.35 ms at
+        # 400-25-10, m = 5000), within 4.1e-16 relative (python -m benchmarks.profile).
+        with np.errstate(under="ignore"):
+            np.abs(t, out=u)
+            np.negative(u, out=u)
+            np.exp(u, out=u)
+            np.log1p(u, out=u)
+        np.maximum(t, 0.0, out=t)
+        return t.sum() + u.sum(), delta
+
+
+def _g_and_g_prime(act, z, g_prime):
+    """g(z) written over z (a view into a(l+1)) and g'(z), taken from z, into ``g_prime``.
+
+    Sigmoid: e = exp(-z), clipped at the largest float (so that z < -709 gives a tiny a and a
+    tiny g', never inf * 0), is kept in ``g_prime`` while a = 1 / (1 + e) is formed over z; then
+    g' = (e a) a = e / (1 + e)^2, right to a few ulp wherever it is a normal float. Tanh:
+    g' = 1 / cosh(z)^2 (cosh = inf gives the correct 0), then g = tanh(z). ReLU: g' = [z > 0].
+    """
+    name = act.name
+    if name == "sigmoid":
+        with np.errstate(over="ignore", under="ignore"):  # as activations.sigmoid: exp(-z) = inf, g = 0 are right
+            np.negative(z, out=g_prime)
+            np.exp(g_prime, out=g_prime)
+            np.minimum(g_prime, _FLOAT_MAX, out=g_prime)
+            np.add(g_prime, 1.0, out=z)
+            # 1 / x by np.divide, as activations.sigmoid: 0.042 ms where np.reciprocal takes 0.058
+            # (a(2) at 64-25-10, m = 1797; bit for bit the same; python -m benchmarks.profile).
+            np.divide(1.0, z, out=z)
+            g_prime *= z
+            g_prime *= z
+    elif name == "tanh":
+        with np.errstate(over="ignore", under="ignore"):  # cosh(z)^2 = inf gives the correct g' = 0
+            np.cosh(z, out=g_prime)
+            g_prime *= g_prime
+            np.divide(1.0, g_prime, out=g_prime)
+        np.tanh(z, out=z)
+    elif name == "relu":
+        np.greater(z, 0.0, out=g_prime, casting="unsafe")
+        np.maximum(z, 0.0, out=z)
+    else:  # an Activation of the caller's own: its g'(z) and g(z), allocating
+        g_prime[...] = act.gradient(z)
+        act.g(z, out=z)
+
+
+def _sigmoid(z, out):
+    """g(z) = 1 / (1 + exp(-z)) into ``out``, as activations.sigmoid; the last pass divides, since
+    np.divide(1, x) takes 0.042 ms where np.reciprocal(x) takes 0.058 (a(2) at 64-25-10, m = 1797;
+    0.13 against 0.18 at 400-25-10, m = 5000; bit for bit the same; python -m benchmarks.profile)."""
+    with np.errstate(over="ignore", under="ignore"):  # exp(-z) = inf gives g = 0, exactly as the library's
+        np.negative(z, out=out)
+        np.exp(out, out=out)
+        out += 1.0
+        np.divide(1.0, out, out=out)
+    return out
+
+
+_pool = None
+
+
+def _thread_pool():
+    global _pool
+    if _pool is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _pool = ThreadPoolExecutor(max_workers=max(1, _cores() - 1), thread_name_prefix="manual_backprop")
+    return _pool
+
+
+def _cores():
+    """The cores this process may use, or fewer where the caller limited NumPy's BLAS threads
+    (threadpoolctl, OPENBLAS_NUM_THREADS=1...): such a limit is a request for fewer threads."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return min([cores] + [lib.get_num_threads() for lib in _blas_controllers()])
+
+
+class BoundCost:
+    """costFunction(theta_vec) -> (J, grad_vec) for one network, one data set and one lambda.
+
+    Parameters
+    ----------
+    layer_sizes : (s_1, ..., s_L); X : (m, s_1); y : labels 0..K-1 (m,) or an (m, K) 0-1 matrix;
+    lam : lambda >= 0; activation, output : as for ``nn_cost_function``;
+    blocks : "auto" (one per core this process may use from PARALLEL_ABOVE_FLOPS of products up,
+        else 1: fixed by the sizes and the cores, never by the machine's load) or an int: the
+        examples are split into this many blocks of rows, run at once on as many threads with one
+        BLAS thread each, and their sums added in a fixed order.
+
+    Calling it with theta_vec (P,) returns J (float) and a new grad_vec (P,), equal to
+    ``nn_cost_function(theta_vec, layer_sizes, X, y, lam)`` to rounding. Float64 only.
+    """
+
+    def __init__(self, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", output="sigmoid", blocks="auto"):
+        self.layer_sizes = as_layer_sizes(layer_sizes)
+        # The library's own gate, once: X, y and lambda checked and converted here, never per call.
+        shapes = [np.zeros(shape) for shape in theta_shapes(self.layer_sizes)]
+        self.args = network_arguments(shapes, X, y, lam, activation=activation, output=output)
+        _, X, Y, self.lam, act, out = self.args
+        X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+        m = X.shape[0]
+        self.m, self.P = m, n_params(self.layer_sizes)
+        if blocks == "auto":
+            blocks = _cores() if _products_flops(self.layer_sizes, m) >= PARALLEL_ABOVE_FLOPS else 1
+        bounds = np.linspace(0, m, min(blocks, m) + 1).astype(int)
+        self.blocks = [_Block(self.layer_sizes, X[r0:r1], Y[r0:r1], act, out) for r0, r1 in zip(bounds[:-1], bounds[1:])]
+        self.X = X
+
+    def __call__(self, theta_vec):
+        theta_vec = np.ascontiguousarray(as_array("theta_vec", theta_vec, ndim=1), dtype=np.float64)
+        if theta_vec.shape[0] != self.P:
+            raise ValueError(f"theta_vec must have length {self.P} for layer sizes {self.layer_sizes}, "
+                             f"got {theta_vec.shape[0]}")
+        thetas, m, lam = theta_views(theta_vec, self.layer_sizes), self.m, self.lam
+        with blas_threads(1), overflow_is_an_error(self.args._replace(thetas=thetas)):
+            first, others = self.blocks[0], self.blocks[1:]
+            pending = [_thread_pool().submit(block.run, thetas) for block in others]
+            J_data = first.run(thetas) + sum(f.result() for f in pending)
+            grad_vec = np.empty(self.P)
+            squares = 0.0
+            for l, (Theta, D) in enumerate(zip(thetas, theta_views(grad_vec, self.layer_sizes))):
+                D[...] = first.Delta[l]  # Delta(l), summed over the blocks
+                for block in others:
+                    D += block.Delta[l]
+                D /= m
+                if lam > 0:  # into the first block's Delta(l), free now: no P-sized temporaries
+                    weights, scratch = Theta[:, 1:], first.Delta[l][:, 1:]
+                    with np.errstate(over="ignore", under="ignore"):  # judged below, on the sum
+                        squares += np.multiply(weights, weights, out=scratch).sum()
+                    D[:, 1:] += np.multiply(weights, lam / m, out=scratch)
+            if lam == 0:
+                penalty = 0.0
+            elif SQUARES_FROM <= squares < np.inf:
+                penalty = lam / (2.0 * m) * squares
+            else:  # a square overflowed or lost digits: the library's scaled form
+                penalty = regularization_cost(thetas, lam, m)
+        return J_data / m + penalty, grad_vec

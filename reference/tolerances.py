@@ -387,6 +387,15 @@ TOLERANCES = {
         "tests/test_hessian.py asserts the two agree",
         "relative_difference",
     ),
+    # --- mutation testing: exact checks of the checker's automatic step
+    ("auto_step_on_a_cubic", _F64): Tolerance(
+        1e-6, 0.0,
+        "eps = 'auto' on a cubic J(theta) = theta_0^3 + ..., whose third derivative is 6 exactly: the "
+        "step s = (3 rho / 6)^(1/3) comes from a third difference at p = 1e-3, whose rounding is "
+        "about u |J| / p^3 ~ 1e-6 of it for |J| <= 8 (a third of that in s); the bound at that s, "
+        "(s^2 / 6) 6 + rho / s, is (3/2) rho / s up to a few roundings. Measured over theta_0 in "
+        "{0, 0.3, -1.7, 2} and rho from 1e-16 to 1e-11: s within 1.8e-7, the bound within 1e-15",
+    ),
 }
 
 

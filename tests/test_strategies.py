@@ -1,15 +1,18 @@
 import ast
+import functools
 from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import manual_backprop.strategies as strategies_module
 from manual_backprop.strategies import (
+    ACTIVATIONS,
     LABEL_FORMS,
+    OUTPUTS,
     NetworkProblem,
     datasets,
     lambdas,
@@ -120,3 +123,73 @@ def test_the_strategies_import_nothing_from_the_library_they_generate_problems_f
     relative = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level > 0]
     assert not relative, relative
     assert not any(name.split(".")[0] == "manual_backprop" for name in imported), sorted(imported)
+
+
+# --- coverage: what a run of the strategies draws ------------------------------------------------
+# A property sees only what its strategy draws: a strategy that never drew the last class, y = 1
+# with one output, or a layer of one unit would leave those cases untested by every property.
+# Each run below is derandomised (the same draws every time) and has no database, so a strategy
+# that stops drawing a case fails here, not by luck in some property.
+
+NETWORK_RUN = 200  # problems in the run of networks(); the default profile runs 30 per property
+DATASET_RUN = 50  # datasets in each run of datasets(), up to 10 examples each
+
+
+def draw_run(strategy, n):
+    """The first ``n`` values a derandomised Hypothesis run draws from ``strategy``."""
+    drawn = []
+
+    @settings(max_examples=n, derandomize=True, database=None, phases=[Phase.generate])
+    @given(value=strategy)
+    def run(value):
+        drawn.append(value)
+
+    run()
+    return drawn
+
+
+@functools.cache
+def network_run():
+    return draw_run(networks(), NETWORK_RUN)
+
+
+def test_a_run_of_networks_draws_every_activation_output_and_label_form():
+    run = network_run()
+    assert {net.activation for net in run} == set(ACTIVATIONS)
+    assert {net.output for net in run} == set(OUTPUTS)
+    assert {net.labels for net in run} == set(LABEL_FORMS)
+
+
+def test_a_run_of_networks_draws_y_equal_to_one_with_a_single_output():
+    # The (m, 1) column form of these labels is drawn by datasets() below.
+    assert any(net.K == 1 and net.labels == "integer" and (net.y == 1).any() for net in network_run())
+
+
+def test_a_run_of_networks_draws_the_last_class_of_several_outputs_for_each_output_layer():
+    for output in OUTPUTS:
+        several = [net for net in network_run() if net.K >= 2 and net.output == output and net.labels != "multi-label"]
+        assert any(net.labels == "integer" and (net.y == net.K - 1).any() for net in several), output
+        assert any(net.labels == "one-hot" and net.y[:, -1].any() for net in several), output
+
+
+def test_a_run_of_networks_draws_layers_of_one_unit_at_the_input_inside_and_at_the_output():
+    run = network_run()
+    assert any(net.layer_sizes[0] == 1 for net in run)
+    assert any(1 in net.layer_sizes[1:-1] for net in run)
+    assert any(net.K == 1 for net in run)
+    assert any(len(net.layer_sizes) == 2 for net in run) and any(len(net.layer_sizes) >= 4 for net in run)
+
+
+@pytest.mark.parametrize("K", [1, 2, 3, 12])
+@pytest.mark.parametrize("labels", ["integer", "one-hot"])
+def test_a_run_of_datasets_draws_every_class_for_any_number_of_outputs(K, labels):
+    y = np.concatenate([d.y for d in draw_run(datasets((2, K), labels=labels), DATASET_RUN)])
+    # Integer labels are 0..K-1 (0 and 1 when K = 1); one-hot labels set each of the K columns
+    # (with K = 1, the column holds the binary labels, 0 and 1).
+    classes = y.tolist() if labels == "integer" else np.argmax(y, axis=1).tolist() if K > 1 else y[:, 0].tolist()
+    assert set(classes) == set(range(max(K, 2)))
+
+
+def test_a_run_of_multi_label_datasets_draws_every_label_on_and_off_in_every_column():
+    y = np.concatenate([d.y for d in draw_run(datasets((2, 4), labels="multi-label"), DATASET_RUN)])
+    assert y.any(axis=0).all() and (~y.astype(bool)).any(axis=0).all()

@@ -35,7 +35,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 
-__all__ = ["Edit", "Bug", "CATALOGUE", "MutantOutOfDate", "planted", "properties", "run_property", "main"]
+__all__ = ["Edit", "Bug", "CATALOGUE", "MutantOutOfDate", "planted", "prepare", "properties", "run_property", "main"]
 
 PROPERTY_MODULES = ("tests.test_properties",)
 
@@ -340,6 +340,24 @@ def robustness_table(results_by_seed, bugs, seeds, max_examples):
     return "\n".join(lines)
 
 
+def prepare(bugs, properties, run_bug, suite):
+    """Before a run: plant each bug once (a snippet that is out of date raises at once), then run
+    ``suite`` on the unmodified library. Returns (property names, examples per property), or None
+    after printing the properties that fail without any bug."""
+    for bug in bugs:
+        with planted(bug):
+            pass
+    with mutants_profile() as max_examples:
+        names = [name for name, _ in properties()]
+    broken = [o for o in run_bug(None).outcomes if o.caught]
+    if broken:
+        print(f"the unmodified library fails {suite}; fix that first:", file=sys.stderr)
+        for outcome in broken:
+            print(f"  {outcome.property}: {outcome.failure}", file=sys.stderr)
+        return None
+    return names, max_examples
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tests.mutants", description=__doc__.splitlines()[0])
     parser.add_argument("--bug", default="", help="only the bugs whose name contains this text")
@@ -356,19 +374,11 @@ def main(argv=None):
         bugs = [variant for bug in bugs for variant in split_by_method(bug)]
     if not bugs:
         parser.error(f"no catalogued bug matches {args.bug!r}")
-    for bug in bugs:  # fail before running anything if a snippet is out of date
-        with planted(bug):
-            pass
-
     start = time.perf_counter()
-    with mutants_profile() as max_examples:
-        names = [name for name, _ in properties()]
-    broken = [o for o in run_bug(None).outcomes if o.caught]
-    if broken:
-        print("the unmodified library fails the property suite; fix that first:", file=sys.stderr)
-        for outcome in broken:
-            print(f"  {outcome.property}: {outcome.failure}", file=sys.stderr)
+    prepared = prepare(bugs, properties, run_bug, "the property suite")
+    if prepared is None:
         return 2
+    names, max_examples = prepared
 
     seeds = list(range(args.seeds)) if args.seeds > 0 else [None]
     jobs = [(bug, seed) for seed in seeds for bug in bugs]

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import sys
 import time
 
-from tests.mutants import Bug, Edit, Result, mutants_profile, planted, run_property, table
+from tests.mutants import Bug, Edit, Result, mutants_profile, planted, prepare, run_property, table
 
 __all__ = ["CATALOGUE", "properties", "run_bug", "main"]
 
@@ -111,19 +110,11 @@ def main(argv=None):
     bugs = [bug for bug in CATALOGUE if args.bug in bug.name]
     if not bugs:
         parser.error(f"no catalogued bug matches {args.bug!r}")
-    for bug in bugs:  # fail before running anything if a snippet is out of date
-        with planted(bug):
-            pass
-
     start = time.perf_counter()
-    with mutants_profile() as max_examples:
-        names = [name for name, _ in properties()]
-    broken = [o for o in run_bug(None).outcomes if o.caught]
-    if broken:
-        print("the unmodified library fails the second-order properties; fix that first:", file=sys.stderr)
-        for outcome in broken:
-            print(f"  {outcome.property}: {outcome.failure}", file=sys.stderr)
+    prepared = prepare(bugs, properties, run_bug, "the second-order properties")
+    if prepared is None:
         return 2
+    names, max_examples = prepared
     results = [run_bug(bug) for bug in bugs]
     print(table(results, names, max_examples))
     for bug in bugs:

@@ -1,7 +1,9 @@
 """Every tolerance the project compares numbers with, in one table, each with its reason.
 
-A tolerance is keyed by the check and the dtype the numbers were computed in. Tests, the
-gradient checker and the benchmarks all read it from here; none writes a number of its own.
+A tolerance is keyed by the check and the dtype the numbers were computed in. The tests and the
+benchmarks read it from here; none writes a number of its own. The library never imports it: its
+gradient checker and the command line's symmetry verdict keep their own thresholds
+(manual_backprop.thresholds, manual_backprop.train), and tests hold those equal to the entries here.
 What rtol and atol bound depends on the entry's ``kind``:
 
 * ``"allclose"``: a and b agree when |a - b| <= atol + rtol |b| elementwise (numpy.allclose);
@@ -221,7 +223,7 @@ TOLERANCES = {
         "units with equal weights compute the same products, but BLAS may round different output "
         "columns differently (fused or separate multiply-add in edge kernels): a few u per product, "
         "carried through up to 5 layers and 4 gradient steps (measured <= 3e-13 relative). Training "
-        "(the command line's symmetry verdict, tests/test_train.py) compares the largest weight "
+        "(tests/test_train.py, and the command line's symmetry verdict through train.IDENTICAL_UNITS_*, held equal to this entry) compares the largest weight "
         "difference between units with atol + rtol max|theta_vec|: measured 0.0 exactly after 335 "
         "L-BFGS iterations from all-equal weights on the digits (manual-backprop train --init "
         "constant --no-baseline --json) and after 50 on random data, while distinct units differ by ~1",
@@ -235,7 +237,7 @@ TOLERANCES = {
         "absolute",
     ),
     # --- The numerical methods' own tests and the gradient checker's kinks and printed report
-    # (tests/test_finite_difference.py, tests/test_gradient_check.py, manual_backprop.gradient_check).
+    # (tests/test_finite_difference.py, tests/test_gradient_check.py; the checker's own copies in manual_backprop.thresholds).
     ("one_sided_slope", _F64): Tolerance(
         0.0, 5e-5,
         "a one-sided difference (J(theta + s e_k) - J(theta)) / s at s = eps / 2 = 5e-5 against the "

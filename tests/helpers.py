@@ -11,6 +11,7 @@ from reference.autodiff import label_matrix
 from reference.finite_difference import central_difference, directional_differences
 from reference.finite_difference import relative_difference  # noqa: F401  (re-exported for the tests)
 from reference.tolerances import tolerance
+from tests.error_bounds import error_bounds
 
 
 def random_problem(rng, layer_sizes, m, *, scale=1.0, labels="integer"):
@@ -146,3 +147,16 @@ def exact_cost_and_gradient(theta_vec, layer_sizes, X, y, lam=0.0, **kwargs):
     """The true (J, grad_vec), from the mpmath oracle rounded once to float64."""
     J, grad = exact.nn_cost_function(theta_vec, layer_sizes, X, label_matrix(y, layer_sizes[-1]), lam, **kwargs)
     return exact.to_float(J), exact.to_float(grad)
+
+
+def assert_exact_on_saturated_problem(J, grad_vec, problem, what=""):
+    """J and grad_vec equal the true ones of ``problem`` (a tests.hostile problem) within the
+    running error bound (tests/error_bounds.py), J overall and DVec per Theta(l): the
+    ``saturated_vs_exact`` entry of the tolerance table."""
+    theta_vec, sizes, X, y, lam = problem.args()
+    J_exact, grad_exact = exact_cost_and_gradient(theta_vec, sizes, X, y, lam, **problem.kwargs())
+    Y = label_matrix(y, sizes[-1])
+    EJ, E_grad = error_bounds(theta_vec, sizes, X, Y, lam, **problem.kwargs(), dtype=np.float64)
+    tol = tolerance("saturated_vs_exact")
+    assert abs(J - J_exact) <= tol.atol * EJ + tol.rtol * abs(J_exact), f"{what}J = {J!r}, exact {J_exact!r}"
+    assert_exact_per_layer(grad_vec, grad_exact, E_grad, sizes, "saturated_vs_exact", what=what)

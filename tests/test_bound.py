@@ -11,10 +11,8 @@ from manual_backprop import BoundCost, Network, nn_cost_function
 from manual_backprop.activations import get_activation, sigmoid, sigmoid_gradient, tanh, tanh_gradient
 from manual_backprop.bound import PARALLEL_ABOVE_FLOPS, _cores, _g_and_g_prime, _products_flops
 from manual_backprop.strategies import networks
-from reference import autodiff, exact
 from reference.tolerances import tolerance
-from tests.error_bounds import error_bounds
-from tests.helpers import assert_close, assert_exact_per_layer
+from tests.helpers import assert_close, assert_exact_on_saturated_problem
 from tests.hostile import problems
 
 
@@ -82,13 +80,7 @@ def test_the_bound_cost_function_gives_the_exact_gradient_of_saturated_networks_
     bound = BoundCost(sizes, X, y, lam, **problem.kwargs(), blocks=blocks)
     with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
         J, grad_vec = bound(theta_vec)
-    Y = autodiff.label_matrix(y, sizes[-1])
-    J_exact, grad_exact = exact.nn_cost_function(theta_vec, sizes, X, Y, lam, **problem.kwargs())
-    J_exact, grad_exact = exact.to_float(J_exact), exact.to_float(grad_exact)
-    EJ, E_grad = error_bounds(theta_vec, sizes, X, Y, lam, **problem.kwargs(), dtype=np.float64)
-    tol = tolerance("saturated_vs_exact")
-    assert abs(J - J_exact) <= tol.atol * EJ + tol.rtol * abs(J_exact), f"J = {J!r}, exact {J_exact!r}"
-    assert_exact_per_layer(grad_vec, grad_exact, E_grad, sizes, "saturated_vs_exact", what="bound: ")
+    assert_exact_on_saturated_problem(J, grad_vec, problem, what="bound: ")
 
 
 def test_a_regulariser_whose_squares_overflow_gives_nn_cost_functions_cost_when_it_fits():

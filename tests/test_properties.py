@@ -16,14 +16,12 @@ from manual_backprop.activations import get_activation
 from manual_backprop.backprop import METHODS
 from manual_backprop.forward import output_z
 from manual_backprop.strategies import layer_sizes, lambdas, networks, thetas
-from reference import autodiff, exact
+from reference import autodiff
 from reference.finite_difference import random_unit_directions
-from reference.tolerances import tolerance
-from tests.error_bounds import error_bounds
 from tests.helpers import (
     assert_close,
+    assert_exact_on_saturated_problem,
     assert_columns_identical,
-    assert_exact_per_layer,
     assert_rows_identical,
     assert_within_tolerance,
     cost_and_gradient,
@@ -178,13 +176,6 @@ def test_the_lean_forward_pass_and_batches_give_the_z_and_h_of_the_full_pass(net
        activation=st.sampled_from(["sigmoid", "tanh"]), method=methods)
 def test_saturated_networks_give_the_exact_gradient_layer_by_layer(problem, activation, method):
     problem = problem | {"activation": activation}
-    theta_vec, sizes, X, y, lam = problem.args()
     with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
         J, grad_vec = nn_cost_function(*problem.args(), **problem.kwargs(), method=method)
-    Y = autodiff.label_matrix(y, sizes[-1])
-    J_exact, grad_exact = exact.nn_cost_function(theta_vec, sizes, X, Y, lam, **problem.kwargs())
-    J_exact, grad_exact = exact.to_float(J_exact), exact.to_float(grad_exact)
-    EJ, E_grad = error_bounds(theta_vec, sizes, X, Y, lam, **problem.kwargs(), dtype=np.float64)
-    tol = tolerance("saturated_vs_exact")
-    assert abs(J - J_exact) <= tol.atol * EJ + tol.rtol * abs(J_exact), f"J = {J!r}, exact {J_exact!r}"
-    assert_exact_per_layer(grad_vec, grad_exact, E_grad, sizes, "saturated_vs_exact", what=f"{method}: ")
+    assert_exact_on_saturated_problem(J, grad_vec, problem, what=f"{method}: ")

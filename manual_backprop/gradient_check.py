@@ -517,7 +517,7 @@ class _Check:
         return status, refined.evidence, refined.numerical, refined.analytical
 
     def _report(self, numerical, analytical, bounds, lines, first, U):
-        tol, J0 = self.tol, self.J0
+        tol = self.tol
         if bounds is not None:
             safety = threshold("auto_bound").rtol
             grad_rounding = tol.rtol if self.dtype == np.float32 else 0.0

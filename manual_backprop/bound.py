@@ -36,7 +36,7 @@ import os
 
 import numpy as np
 
-from ._arguments import as_array, as_layer_sizes, network_arguments, overflow_is_an_error
+from ._arguments import as_array, as_count, as_layer_sizes, network_arguments, overflow_is_an_error
 from .cost import regularization_cost
 from .unrolling import n_params, theta_shapes
 
@@ -268,14 +268,20 @@ class BoundCost:
     blocks : "auto" (one per core this process may use from PARALLEL_ABOVE_FLOPS of products up,
         else 1: fixed by the sizes and the cores, never by the machine's load) or an int: the
         examples are split into this many blocks of rows, run at once on as many threads with one
-        BLAS thread each, and their sums added in a fixed order.
+        BLAS thread each, and their sums added in a fixed order;
+    blas_threads : the BLAS threads inside a call: 1 (the default, see "Threads" above) or None,
+        which leaves the caller's setting: on a quiet machine one block on every core's BLAS thread
+        is the fastest from 64-25-10 up, and with another process busy on a core it is up to 2.3
+        times slower than one thread (python -m benchmarks.threads, with and without --busy).
 
     Calling it with theta_vec (P,) returns J (float) and a new grad_vec (P,), equal to
     ``nn_cost_function(theta_vec, layer_sizes, X, y, lam)`` to rounding. Float64 only.
     """
 
-    def __init__(self, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", output="sigmoid", blocks="auto"):
+    def __init__(self, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", output="sigmoid", blocks="auto",
+                 blas_threads=1):
         self.layer_sizes = as_layer_sizes(layer_sizes)
+        self.blas_threads = None if blas_threads is None else as_count("blas_threads", blas_threads)
         # The library's own gate, once: X, y and lambda checked and converted here, never per call.
         shapes = [np.zeros(shape) for shape in theta_shapes(self.layer_sizes)]
         self.args = network_arguments(shapes, X, y, lam, activation=activation, output=output)
@@ -283,8 +289,10 @@ class BoundCost:
         X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
         m = X.shape[0]
         self.m, self.P = m, n_params(self.layer_sizes)
-        if blocks == "auto":
+        if isinstance(blocks, str) and blocks == "auto":
             blocks = _cores() if _products_flops(self.layer_sizes, m) >= PARALLEL_ABOVE_FLOPS else 1
+        else:
+            blocks = as_count("blocks", blocks, note=' (or "auto")')
         bounds = np.linspace(0, m, min(blocks, m) + 1).astype(int)
         self.blocks = [_Block(self.layer_sizes, X[r0:r1], Y[r0:r1], act, out) for r0, r1 in zip(bounds[:-1], bounds[1:])]
         self.X = X
@@ -296,7 +304,7 @@ class BoundCost:
             raise ValueError(f"theta_vec must have length {self.P} for layer sizes {self.layer_sizes}, "
                              f"got {theta_vec.shape[0]}")
         thetas, m, lam = theta_views(theta_vec, self.layer_sizes), self.m, self.lam
-        with blas_threads(1), overflow_is_an_error(self.args._replace(thetas=thetas)):
+        with blas_threads(self.blas_threads), overflow_is_an_error(self.args._replace(thetas=thetas)):
             first, others = self.blocks[0], self.blocks[1:]
             pending = [_thread_pool().submit(block.run, thetas) for block in others]
             J_data = first.run(thetas) + sum(f.result() for f in pending)

@@ -68,11 +68,13 @@ def _weight_slices(layer_sizes):
 __all__ = ["BoundCost"]
 
 # From this many floating-point operations in the products up, the examples are split into one
-# block per core: two blocks on 2 cores took 0.78 to 0.86 of one block's time from 308.55 Mflop
-# (400-25-10, m = 5000) to 1,655 Mflop, with other processes using 0.8 to 1.5 of the 2 cores or
-# not (once 1.08, at 25,921 Mflop), and 1.4 to 5.1 times it below 31 Mflop
-# (python -m benchmarks.threads and python -m benchmarks.threads --busy;
-# benchmarks/results/profile/threads.md and threads-busy.md).
+# block per core. On 2 cores, two blocks took 0.98 to 1.06 of one block's time from 308.55 Mflop
+# (400-25-10, m = 5000) to 1,655 Mflop with the machine nearly quiet, and 0.66 to 1.04 with one
+# core busy; 0.58 and 0.91 at 25,921 Mflop; 1.1 to 5.1 times it below 31 Mflop (python -m
+# benchmarks.threads and python -m benchmarks.threads --busy; benchmarks/results/profile/threads.md
+# and threads-busy.md). On a quiet machine one block on the BLAS's own threads is faster still
+# (0.56 to 0.66 of one block from 308 Mflop up), and with a core busy up to 1.7 times slower: the
+# caller may choose it (blas_threads=None).
 PARALLEL_ABOVE_FLOPS = 300e6
 # Where the plain sum of squared weights is used for the regulariser: below SQUARES_FROM a square
 # may have been rounded in the subnormal range (2^-1022 u^-1, so that such a square's absolute

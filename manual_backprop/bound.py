@@ -161,7 +161,7 @@ class _Block:
             J_data, delta = self._output(self.z_L)
             for l in range(L - 2, -1, -1):
                 # Delta(l) = delta(l+1)^T a(l). Not a(l)^T delta(l+1), which would land in grad_vec's
-                # column-major layout with no copy: that product takes 1.3 to 2.1 times as long as this
+                # column-major layout with no copy: that product takes 1.2 to 2.2 times as long as this
                 # one and its copy (Delta(1) at 64-25-10, m = 1797 and 400-25-10, m = 5000; python -m
                 # benchmarks.profile, "Replacements").
                 np.matmul(delta.T, a[l], out=self.Delta[l])

@@ -215,13 +215,29 @@ def alternatives(problem, calls):
         np.maximum(t, 0.0, out=o)
         return np.add(o, u, out=o)
 
+    a1 = np.hstack([np.ones((m, 1)), p.X])  # a(1) = [1 X]
+    delta2 = rng.standard_normal((m, s))  # delta(2)
+    Delta1, D1 = np.empty((s, a1.shape[1])), np.empty(s * a1.shape[1])
+    D1_T = D1.reshape(a1.shape[1], s)  # D(1) in theta_vec's column-major layout, as its transpose
+
+    def Delta_then_copy():
+        np.matmul(delta2.T, a1, out=Delta1)
+        np.copyto(D1_T.T, Delta1)
+
     reference = np.logaddexp(0.0, t)
+    Delta_then_copy()
+    copied = D1.copy()
+    np.matmul(a1.T, delta2, out=D1_T)
     differences = {"softplus": float(np.max(np.abs(softplus_passes() - reference) / reference)),
-                   "sigmoid": float(np.max(np.abs(np.divide(1.0, h) - np.reciprocal(h)) * h))}
+                   "sigmoid": float(np.max(np.abs(np.divide(1.0, h) - np.reciprocal(h)) * h)),
+                   "Delta": float(np.max(np.abs(D1 - copied)) / np.max(np.abs(copied)))}
     rows = [("softplus((1 - 2y) z) on (m, K): np.logaddexp(0, t) -> max(t, 0) + log1p(exp(-|t|)), 6 passes",
              _per_call(lambda: np.logaddexp(0.0, t, out=o), calls), _per_call(softplus_passes, calls)),
             ("sigmoid's last pass on a(2), (m, s_2) strided: np.reciprocal(x) -> np.divide(1, x)",
-             _per_call(lambda: np.reciprocal(h, out=h), calls), _per_call(lambda: np.divide(1.0, h, out=h), calls))]
+             _per_call(lambda: np.reciprocal(h, out=h), calls), _per_call(lambda: np.divide(1.0, h, out=h), calls)),
+            ("Delta(1), (s_2, s_1 + 1): delta(2)^T a(1) then copied into grad_vec's column-major layout -> "
+             "a(1)^T delta(2) computed there, no copy (slower: kept as it is)",
+             _per_call(Delta_then_copy, calls), _per_call(lambda: np.matmul(a1.T, delta2, out=D1_T), calls))]
     return [{"what": what, "current": a, "proposed": b, "largest_relative_difference": d}
             for (what, a, b), d in zip(rows, differences.values())]
 

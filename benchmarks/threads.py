@@ -6,10 +6,11 @@ Run from the repository root, on a machine as quiet as it gets::
 
 For networks from 3-5-3 (m = 5) to the grid's points, interleaved rounds of: the bound cost
 function with one block (one thread), with one block per core on as many threads (forced, whatever
-the load), and ``nn_cost_function`` with the BLAS's own threads. Prints, per network, the flops of
-its products, the median times, the median of the per-round ratios (blocks / one block) and how
-many cores other processes used meanwhile: the flops where the ratio falls below 1 on a quiet
-machine is the threshold ``PARALLEL_ABOVE_FLOPS``. With ``--busy`` the same with one core kept
+the load), with one block on the BLAS's own threads (``blas_threads=None``), ``nn_cost_function``
+with the BLAS's own threads, and jitted JAX where it is installed. Prints, per network, the flops
+of its products, the median times, the median of the per-round ratios (to one block, and to JAX)
+and how many cores other processes used meanwhile: the flops where blocks / one block falls below 1
+on a quiet machine is the threshold ``PARALLEL_ABOVE_FLOPS``. With ``--busy`` the same with one core kept
 busy. Writes threads.md and threads.json into ``--out`` (default benchmarks/results/profile).
 """
 
@@ -22,6 +23,7 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from manual_backprop.bound import BoundCost, _cores, _products_flops
+from .contestants import Skip, by_name
 from .grid import GRID, Point, make_problem
 from .load import CpuMeter, busy_core, load_average
 from .timing import interleaved, summarise
@@ -49,31 +51,51 @@ def main(argv=None):
             p = make_problem(point)
             one = BoundCost(p.layer_sizes, p.X, p.y, p.lam, blocks=1)
             split = BoundCost(p.layer_sizes, p.X, p.y, p.lam, blocks=cores)
+            blas = BoundCost(p.layer_sizes, p.X, p.y, p.lam, blocks=1, blas_threads=None)
             calls = {"ours": lambda: nn_cost_function(p.theta_vec, p.layer_sizes, p.X, p.y, p.lam),
-                     "one block": lambda: one(p.theta_vec), "blocks": lambda: split(p.theta_vec)}
+                     "one block": lambda: one(p.theta_vec), "blocks": lambda: split(p.theta_vec),
+                     "one block, BLAS threads": lambda: blas(p.theta_vec)}
+            try:
+                calls["jax-jit"] = by_name("jax-jit").prepare(p)
+            except Skip:
+                pass
             meter = CpuMeter().start()
             summary = summarise(interleaved(calls, min_rounds=5, max_rounds=400, budget_s=args.budget),
-                                references=("one block",), leads=("one block",))
+                                references=("one block", "jax-jit"), leads=("one block",))
             usage = meter.stop()
             row = {"network": point.name, "flops": _products_flops(point.layer_sizes, point.m),
                    "one_block_ms": summary["one block"]["median_s"] * 1e3, "blocks_ms": summary["blocks"]["median_s"] * 1e3,
                    "blas_threads_ms": summary["ours"]["median_s"] * 1e3,
                    "blocks_over_one": summary["blocks"]["ratio_to_one block"],
                    "blas_threads_over_one": summary["ours"]["ratio_to_one block"],
+                   "bound_blas_threads_ms": summary["one block, BLAS threads"]["median_s"] * 1e3,
+                   "bound_blas_threads_over_one": summary["one block, BLAS threads"]["ratio_to_one block"],
                    "others_cores": usage["others_cores"]}
+            if "jax-jit" in calls:  # medians of the per-round ratios to jitted JAX
+                row["jax_ms"] = summary["jax-jit"]["median_s"] * 1e3
+                row["over_jax"] = {name: summary[name]["ratio_to_jax-jit"]
+                                   for name in ("one block", "blocks", "one block, BLAS threads")}
             rows.append(row)
+            jax = row.get("over_jax", {})
             print(f"{point.name:28s} {row['flops'] / 1e6:9.2f} Mflop  one block {row['one_block_ms']:8.3f} ms  "
-                  f"{cores} blocks {row['blocks_ms']:8.3f} ms (x{row['blocks_over_one']:.2f})  nn_cost_function, BLAS "
-                  f"threads {row['blas_threads_ms']:8.3f} ms (x{row['blas_threads_over_one']:.2f})  others used "
-                  f"{row['others_cores']:.2f} cores", flush=True)
+                  f"{cores} blocks x{row['blocks_over_one']:.2f}  one block on BLAS threads "
+                  f"x{row['bound_blas_threads_over_one']:.2f}  nn_cost_function x{row['blas_threads_over_one']:.2f}"
+                  + ("  / JAX: " + ", ".join(f"{k} {v:.2f}" for k, v in jax.items()) if jax else "")
+                  + f"  others used {row['others_cores']:.2f} cores", flush=True)
     command = "python -m benchmarks.threads" + " ".join([""] + list(argv if argv is not None else sys.argv[1:]))
-    lines = [f"# Threads: one block against {cores} blocks on {cores} threads" + (" (one core busy)" if args.busy else ""),
-             "", f"Command: `{command}`; load average {before[0]:.2f} at the start, {load_average()[0]:.2f} at the end.",
-             "", "| network | Mflop | one block ms | blocks ms | blocks / one | nn_cost_function (BLAS threads) ms "
-             "| / one | others' cores |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [f"# Threads: one block, {cores} blocks on {cores} threads, one block on the BLAS's threads"
+             + (" (one core busy)" if args.busy else ""),
+             "", f"Command: `{command}`; load average {before[0]:.2f} at the start, {load_average()[0]:.2f} at the end. "
+             "Times in ms (medians); ratios are medians of per-round ratios.",
+             "", "| network | Mflop | one block ms | blocks / one | one block, BLAS threads / one | nn_cost_function "
+             "(BLAS threads) / one | one block / JAX | blocks / JAX | one block, BLAS threads / JAX | others' cores |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r['network']} | {r['flops'] / 1e6:.2f} | {r['one_block_ms']:.3f} | {r['blocks_ms']:.3f} | "
-                     f"{r['blocks_over_one']:.2f} | {r['blas_threads_ms']:.3f} | {r['blas_threads_over_one']:.2f} | "
+        jax = r.get("over_jax")
+        over_jax = (f"{jax['one block']:.2f} | {jax['blocks']:.2f} | {jax['one block, BLAS threads']:.2f}" if jax
+                    else "- | - | -")
+        lines.append(f"| {r['network']} | {r['flops'] / 1e6:.2f} | {r['one_block_ms']:.3f} | {r['blocks_over_one']:.2f} | "
+                     f"{r['bound_blas_threads_over_one']:.2f} | {r['blas_threads_over_one']:.2f} | {over_jax} | "
                      f"{r['others_cores']:.2f} |")
     args.out.mkdir(parents=True, exist_ok=True)
     name = "threads-busy" if args.busy else "threads"

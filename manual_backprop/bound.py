@@ -36,7 +36,7 @@ import os
 
 import numpy as np
 
-from ._arguments import as_array, as_layer_sizes, network_arguments, overflow_is_an_error
+from ._arguments import as_array, as_count, as_layer_sizes, network_arguments, overflow_is_an_error
 from .cost import regularization_cost
 from .unrolling import n_params, theta_shapes
 
@@ -44,20 +44,37 @@ from .unrolling import n_params, theta_shapes
 def theta_views(theta_vec, layer_sizes):
     """Theta(1), ..., Theta(L-1) as views into theta_vec (unrolling.reshape copies): each the
     transpose of a C-ordered (s_l + 1, s_{l+1}) block, as column-major unrolling lays it out."""
-    thetas, start = [], 0
+    return [block.T for block in _transposed_blocks(theta_vec, layer_sizes)]
+
+
+def _transposed_blocks(vec, layer_sizes):
+    """Theta(l)^T (or D(l)^T), C-ordered (s_l + 1, s_{l+1}), as views into an unrolled vector."""
+    blocks, start = [], 0
     for rows, cols in theta_shapes(layer_sizes):
-        thetas.append(theta_vec[start:start + rows * cols].reshape(cols, rows).T)
+        blocks.append(vec[start:start + rows * cols].reshape(cols, rows))
         start += rows * cols
-    return thetas
+    return blocks
+
+
+def _weight_slices(layer_sizes):
+    """The entries of Theta(l)[:, 1:] in theta_vec, one contiguous slice per layer: column-major
+    unrolling puts Theta(l)'s bias column first, then its weights column by column."""
+    slices, start = [], 0
+    for rows, cols in theta_shapes(layer_sizes):
+        slices.append(slice(start + rows, start + rows * cols))
+        start += rows * cols
+    return slices
 
 __all__ = ["BoundCost"]
 
 # From this many floating-point operations in the products up, the examples are split into one
-# block per core: two blocks on 2 cores took 0.78 to 0.86 of one block's time from 308.55 Mflop
-# (400-25-10, m = 5000) to 1,655 Mflop, with other processes using 0.8 to 1.5 of the 2 cores or
-# not (once 1.08, at 25,921 Mflop), and 1.4 to 5.1 times it below 31 Mflop
-# (python -m benchmarks.threads and python -m benchmarks.threads --busy;
-# benchmarks/results/profile/threads.md and threads-busy.md).
+# block per core. On 2 cores, two blocks took 0.98 to 1.06 of one block's time from 308.55 Mflop
+# (400-25-10, m = 5000) to 1,655 Mflop with the machine nearly quiet, and 0.66 to 1.04 with one
+# core busy; 0.58 and 0.91 at 25,921 Mflop; 1.1 to 5.1 times it below 31 Mflop (python -m
+# benchmarks.threads and python -m benchmarks.threads --busy; benchmarks/results/profile/threads.md
+# and threads-busy.md). On a quiet machine one block on the BLAS's own threads is faster still
+# (0.56 to 0.66 of one block from 308 Mflop up), and with a core busy up to 1.7 times slower: the
+# caller may choose it (blas_threads=None).
 PARALLEL_ABOVE_FLOPS = 300e6
 # Where the plain sum of squared weights is used for the regulariser: below SQUARES_FROM a square
 # may have been rounded in the subnormal range (2^-1022 u^-1, so that such a square's absolute
@@ -143,7 +160,11 @@ class _Block:
             np.matmul(a[L - 2], thetas[L - 2].T, out=self.z_L)
             J_data, delta = self._output(self.z_L)
             for l in range(L - 2, -1, -1):
-                np.matmul(delta.T, a[l], out=self.Delta[l])  # Delta(l) = delta(l+1)^T a(l)
+                # Delta(l) = delta(l+1)^T a(l). Not a(l)^T delta(l+1), which would land in grad_vec's
+                # column-major layout with no copy: that product takes 1.2 to 2.2 times as long as this
+                # one and its copy (Delta(1) at 64-25-10, m = 1797 and 400-25-10, m = 5000; python -m
+                # benchmarks.profile, "Replacements").
+                np.matmul(delta.T, a[l], out=self.Delta[l])
                 if l > 0:
                     previous = self.delta[l - 1]
                     np.matmul(delta, thetas[l][:, 1:], out=previous)
@@ -249,14 +270,20 @@ class BoundCost:
     blocks : "auto" (one per core this process may use from PARALLEL_ABOVE_FLOPS of products up,
         else 1: fixed by the sizes and the cores, never by the machine's load) or an int: the
         examples are split into this many blocks of rows, run at once on as many threads with one
-        BLAS thread each, and their sums added in a fixed order.
+        BLAS thread each, and their sums added in a fixed order;
+    blas_threads : the BLAS threads inside a call: 1 (the default, see "Threads" above) or None,
+        which leaves the caller's setting: on a quiet machine one block on every core's BLAS thread
+        is the fastest from 64-25-10 up, and with another process busy on a core it is up to 2.3
+        times slower than one thread (python -m benchmarks.threads, with and without --busy).
 
     Calling it with theta_vec (P,) returns J (float) and a new grad_vec (P,), equal to
     ``nn_cost_function(theta_vec, layer_sizes, X, y, lam)`` to rounding. Float64 only.
     """
 
-    def __init__(self, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", output="sigmoid", blocks="auto"):
+    def __init__(self, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", output="sigmoid", blocks="auto",
+                 blas_threads=1):
         self.layer_sizes = as_layer_sizes(layer_sizes)
+        self.blas_threads = None if blas_threads is None else as_count("blas_threads", blas_threads)
         # The library's own gate, once: X, y and lambda checked and converted here, never per call.
         shapes = [np.zeros(shape) for shape in theta_shapes(self.layer_sizes)]
         self.args = network_arguments(shapes, X, y, lam, activation=activation, output=output)
@@ -264,11 +291,14 @@ class BoundCost:
         X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
         m = X.shape[0]
         self.m, self.P = m, n_params(self.layer_sizes)
-        if blocks == "auto":
+        if isinstance(blocks, str) and blocks == "auto":
             blocks = _cores() if _products_flops(self.layer_sizes, m) >= PARALLEL_ABOVE_FLOPS else 1
+        else:
+            blocks = as_count("blocks", blocks, note=' (or "auto")')
         bounds = np.linspace(0, m, min(blocks, m) + 1).astype(int)
         self.blocks = [_Block(self.layer_sizes, X[r0:r1], Y[r0:r1], act, out) for r0, r1 in zip(bounds[:-1], bounds[1:])]
         self.X = X
+        self.weight_slices, self.scratch = _weight_slices(self.layer_sizes), np.empty(self.P)
 
     def __call__(self, theta_vec):
         theta_vec = np.ascontiguousarray(as_array("theta_vec", theta_vec, ndim=1), dtype=np.float64)
@@ -276,25 +306,26 @@ class BoundCost:
             raise ValueError(f"theta_vec must have length {self.P} for layer sizes {self.layer_sizes}, "
                              f"got {theta_vec.shape[0]}")
         thetas, m, lam = theta_views(theta_vec, self.layer_sizes), self.m, self.lam
-        with blas_threads(1), overflow_is_an_error(self.args._replace(thetas=thetas)):
+        with blas_threads(self.blas_threads), overflow_is_an_error(self.args._replace(thetas=thetas)):
             first, others = self.blocks[0], self.blocks[1:]
             pending = [_thread_pool().submit(block.run, thetas) for block in others]
             J_data = first.run(thetas) + sum(f.result() for f in pending)
             grad_vec = np.empty(self.P)
-            squares = 0.0
-            for l, (Theta, D) in enumerate(zip(thetas, theta_views(grad_vec, self.layer_sizes))):
-                D[...] = first.Delta[l]  # Delta(l), summed over the blocks
-                for block in others:
+            for l, D_T in enumerate(_transposed_blocks(grad_vec, self.layer_sizes)):
+                D = D_T.T
+                np.copyto(D, first.Delta[l])
+                for block in others:  # Delta(l), summed over the blocks in a fixed order
                     D += block.Delta[l]
-                D /= m
-                if lam > 0:  # into the first block's Delta(l), free now: no P-sized temporaries
-                    weights, scratch = Theta[:, 1:], first.Delta[l][:, 1:]
-                    with np.errstate(over="ignore", under="ignore"):  # judged below, on the sum
-                        squares += np.multiply(weights, weights, out=scratch).sum()
-                    D[:, 1:] += np.multiply(weights, lam / m, out=scratch)
+            grad_vec /= m  # D(l) = Delta(l) / m ...
             if lam == 0:
-                penalty = 0.0
-            elif SQUARES_FROM <= squares < np.inf:
+                return J_data / m, grad_vec
+            squares = 0.0
+            for weights in self.weight_slices:  # ... + (lambda / m) Theta(l)[:, 1:], on contiguous slices
+                w, scratch = theta_vec[weights], self.scratch[weights]
+                with np.errstate(over="ignore", under="ignore"):  # judged below, on the sum
+                    squares += np.dot(w, w)
+                grad_vec[weights] += np.multiply(w, lam / m, out=scratch)
+            if SQUARES_FROM <= squares < np.inf:
                 penalty = lam / (2.0 * m) * squares
             else:  # a square overflowed or lost digits: the library's scaled form
                 penalty = regularization_cost(thetas, lam, m)

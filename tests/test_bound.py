@@ -48,6 +48,35 @@ def test_a_theta_vec_of_the_wrong_length_is_refused_naming_the_length_expected()
         bound(np.zeros(37))
 
 
+@pytest.mark.parametrize("options, error, message", [
+    ({"blocks": 0}, ValueError, 'blocks must be at least 1 \\(or "auto"\\), got 0'),
+    ({"blocks": "all"}, TypeError, "blocks must be an integer, got 'all'"),
+    ({"blocks": 2.0}, TypeError, "blocks must be an integer, got 2.0"),
+    ({"blas_threads": 0}, ValueError, "blas_threads must be at least 1, got 0"),
+    ({"blas_threads": "auto"}, TypeError, "blas_threads must be an integer, got 'auto'"),
+])
+def test_a_bad_block_or_thread_count_is_refused_naming_it(options, error, message):
+    with pytest.raises(error, match=f"^{message}$"):
+        BoundCost((3, 5, 3), np.zeros((4, 3)), [0, 1, 2, 0], **options)
+
+
+def test_the_callers_blas_threads_give_nn_cost_functions_numbers():
+    problem = make_problem_for_threads()
+    J_plain, grad_plain = nn_cost_function(*problem)
+    J, grad_vec = BoundCost(*problem[1:], blas_threads=None)(problem[0])
+    tol = tolerance("loop_vs_vectorized")  # the same sums, in the BLAS's own threads' order
+    assert np.isclose(J, J_plain, rtol=tol.rtol, atol=tol.atol)
+    assert np.allclose(grad_vec, grad_plain, rtol=tol.rtol, atol=tol.atol)
+
+
+def make_problem_for_threads():
+    """(theta_vec, layer_sizes, X, y, lam) of 20-30-4 with m = 200: products a BLAS may split."""
+    rng = np.random.default_rng(7)
+    layer_sizes = (20, 30, 4)
+    theta_vec = rng.uniform(-0.5, 0.5, sum(b * (a + 1) for a, b in zip(layer_sizes[:-1], layer_sizes[1:])))
+    return theta_vec, layer_sizes, rng.standard_normal((200, 20)), rng.integers(0, 4, 200), 0.7
+
+
 def test_x_of_the_wrong_width_is_refused_when_the_cost_function_is_made():
     with pytest.raises(ValueError, match=r"X must have shape \(m, 3\)"):
         BoundCost((3, 5, 3), np.zeros((4, 2)), [0, 1, 2, 0])

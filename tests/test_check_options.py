@@ -11,7 +11,7 @@ import pytest
 import manual_backprop as mb
 from manual_backprop import gradient_check
 from manual_backprop.debug import debug_network
-from manual_backprop.gradient_check import check_vjp
+from manual_backprop.gradient_check import NotComplexSafeError, check_vjp
 
 
 def course_title(report, what="central differences, eps = 0.0001"):
@@ -107,3 +107,27 @@ def test_check_vjp_checks_by_the_method_asked_for_with_the_directions_of_the_gen
     assert [report.method for report in reports] == ["directional"] * 2
     np.testing.assert_array_equal(reports[0].directions, reports[1].directions)
     assert reports[0].passed
+
+
+# --- the complex step is confirmed by real differences at the step eps
+
+
+def with_real_part(theta):
+    """J(t) = 2 t + Re(t): np.real hides a slope of 1 from the complex step; the gradient 3 is right."""
+    return 2 * theta[0] + np.real(theta[0]), np.array([3.0])
+
+
+# Steps eps, eps / 10, eps / 100 (1e-4 for "auto"): wrong at the last two, the rounding of J / s at the last.
+@pytest.mark.parametrize("eps, second_step, rounding", [(1e-2, "1e-03", "1.8e-11"), ("auto", "1e-05", "1.8e-09"),
+                                                        (1e-4, "1e-05", "1.8e-09")])
+def test_a_cost_that_is_not_complex_safe_is_refused_with_what_real_differences_from_eps_down_say(
+        eps, second_step, rounding):
+    message = ("the cost is not complex-safe: along a random unit direction u the complex-step gradient gives "
+               "u . grad = 2, but real differences say: wrong at every step: the numerical slope settles at 3 "
+               f"(s = {second_step}: 3) away from the analytical 2, error 1 > allowed 3.1e-09 + rounding {rounding}; "
+               "no kink (the one-sided asymmetry shrinks with s). Some operation (abs, maximum, a comparison, "
+               "np.real) is not analytic: use central differences")
+    with pytest.raises(NotComplexSafeError) as refusal:
+        mb.check_gradients(with_real_part, np.zeros(1), method="complex", eps=eps,
+                           cost=lambda t: with_real_part(t)[0], rng=np.random.default_rng(0))
+    assert str(refusal.value) == message

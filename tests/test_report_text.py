@@ -12,6 +12,7 @@ report.
 import textwrap
 
 import matplotlib
+import matplotlib.image
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -259,6 +260,56 @@ def test_a_failing_directional_check_prints_slopes_names_its_directions_and_bise
     """)
 
 
+# --- the complex step's confirmation by real differences, on a ReLU-like piecewise J of one parameter
+
+
+def one_parameter_relu(kink):
+    """cost_fn of J(t) = t + max(t - kink, 0) at t = 0, complex-safe on each piece; its gradient is 1, the left slope."""
+    def cost_fn(theta):
+        t = theta[0]
+        return t + np.where(t.real > kink, t - kink, 0 * t), np.ones(1)
+    return cost_fn
+
+
+def complex_check(cost_fn):
+    return mb.check_gradients(cost_fn, np.zeros(1), method="complex", cost=lambda t: cost_fn(t)[0],
+                              rng=np.random.default_rng(0))
+
+
+ONE_ROW = f"""\
+    Gradient check (complex step, h = 1e-20): 1 parameters, cost J = 0
+           numerical       analytical
+        1.0000000000     1.0000000000
+{COURSE}
+    the relative difference will be small (less than 1e-13).
+
+    Relative Difference: 0
+    Largest error: 0 absolute, 0 relative"""
+
+
+def test_a_complex_step_on_a_kink_at_theta_is_cannot_tell_and_says_real_differences_do_not_confirm_it():
+    # The complex step differentiates theta's piece; real differences straddle the kink at every step.
+    report = complex_check(one_parameter_relu(0.0))
+    kink = ("a kink within the step that a step down to 1e-08 does not resolve; the analytical value 1 matches "
+            "the left slope (left 1, right 2)")
+    assert str(report) == text(f"""
+{ONE_ROW}
+    (the complex step could not be confirmed by real differences along a random direction: {kink})
+
+    CANNOT TELL: the complex step is unconfirmed: {kink} (14 cost evaluations)
+    """)
+
+
+def test_a_complex_step_that_shorter_real_steps_confirm_passes_with_the_evaluations_they_took():
+    # The kink lies 2^-15 ~ 3e-5 from theta: within eps = 1e-4, beyond the shorter step 1e-5.
+    report = complex_check(one_parameter_relu(2.0 ** -15))
+    assert str(report) == text(f"""
+{ONE_ROW}
+
+    PASSED: relative difference 0 <= 1e-13 (8 cost evaluations)
+    """)
+
+
 # --- parameters as a dict or a list of arrays: one part per array, entries named after it
 
 WEIGHTS, BIASES = np.array([[1.0, -2.0], [0.5, 0.25]]), np.array([-1.0, 2.0])
@@ -371,7 +422,7 @@ def heat_maps(figure):
 
 # A reader's own matplotlib style: the plot keeps its colours, outlines and shapes whatever it says.
 READERS_STYLE = {"image.cmap": "gray", "image.aspect": "equal", "patch.linewidth": 0.5, "patch.edgecolor": "blue",
-                 "patch.facecolor": "green"}
+                 "patch.facecolor": "green", "lines.linewidth": 0.5, "figure.titlesize": "large", "savefig.dpi": 50}
 
 
 def test_the_plot_shows_log10_errors_on_one_scale_for_every_map_and_outlines_every_wrong_entry_refined_or_not(
@@ -380,8 +431,13 @@ def test_the_plot_shows_log10_errors_on_one_scale_for_every_map_and_outlines_eve
     # only the first wrong entry is refined, the others are wrong but not refined.
     report = check(linear_cost({2: 0.125, 3: 0.25, 6: 0.5, 7: 0.5, 8: 0.5}), max_wrong=1)
     with matplotlib.rc_context(READERS_STYLE):
-        report.plot(tmp_path / "errors.png")
-    theta1, theta2 = heat_maps(figures[0])
+        path = report.plot(tmp_path / "errors.png")
+    (figure,) = figures
+    theta1, theta2 = heat_maps(figure)
+    assert matplotlib.image.imread(path).shape[:2] == (400, 2 * 450)  # 4.5 x 4 inches per Theta at 100 dpi
+    (title,) = figure.texts
+    assert title.get_text() == "FAILED (central): relative difference 0.124, wrong entries outlined"
+    assert title.get_fontsize() == 9
     # The scale starts at the smallest error (also the colour of the exact entries) and spans at
     # least a decade, the same on both maps, so that their colours compare.
     floor, quarter, half = np.log10([0.125, 0.25, 0.5])
@@ -399,7 +455,9 @@ def test_the_plot_shows_log10_errors_on_one_scale_for_every_map_and_outlines_eve
             assert outline.get_edgecolor() == matplotlib.colors.to_rgba("red") and outline.get_linewidth() == 2
     assert list(theta1.get_yticks()) == [0, 1] and list(theta2.get_yticks()) == [0]
     assert [tick.get_text() for tick in theta1.get_xticklabels()] == ["bias", "1", "2"]
-    assert [line.get_xdata() for line in theta1.lines] == [[0.5, 0.5]]
+    # The bias column is set apart by a white line between columns 0 and 1.
+    (line,) = theta1.lines
+    assert line.get_xdata() == [0.5, 0.5] and line.get_color() == "white" and line.get_linewidth() == 2
 
 
 def test_the_plot_of_parameters_without_layer_sizes_marks_no_bias_column(tmp_path, figures):

@@ -260,6 +260,60 @@ def test_a_failing_directional_check_prints_slopes_names_its_directions_and_bise
     """)
 
 
+# --- the directional method: a wrong direction is bisected down to one wrong entry
+
+
+def cubic(errors, k):
+    """linear_cost's J plus theta[k]^3: its differences at a step s have the truncation s^2 at theta = 0."""
+    linear = linear_cost(errors)
+
+    def cost_fn(theta):
+        J, grad = linear(theta)
+        return J + theta[k] ** 3, grad
+    return cost_fn
+
+
+REASON = "(each disagrees at every step, or matches neither side of a kink)"
+RANDOM = "random direction 0; random direction 1"
+
+
+@pytest.mark.parametrize("cost_fn, options, wrong_entry, verdict", [
+    # Only the direction that errs most is refined; the part's direction, not refined, is still bisected.
+    (linear_cost({2: 0.25}), dict(max_wrong=1),
+     "Theta(1)[0, 1] (weight), theta_vec[2]: numerical 0.5, analytical 0.75, wrong by 0.25 (0.333 relative)",
+     f"1 direction wrong (and 2 more disagreeing, not refined) {REASON}: random direction 0 (25 cost evaluations)"),
+    # The bias column's direction is the first part's.
+    (linear_cost({0: 0.25}), {},
+     "Theta(1)[0, 0] (bias), theta_vec[0]: numerical 1, analytical 1.25, wrong by 0.25 (0.2 relative)",
+     f"3 directions wrong {REASON}: {RANDOM}; the direction within Theta(1) bias column (35 cost evaluations)"),
+    # Two parts wrong: the part whose direction errs more is bisected.
+    (linear_cost({2: 0.5, 7: 0.125}), {},
+     "Theta(1)[0, 1] (weight), theta_vec[2]: numerical 0.5, analytical 1, wrong by 0.5 (0.5 relative)",
+     f"4 directions wrong {REASON}: {RANDOM}; the direction within Theta(1) weights; ... (43 cost evaluations)"),
+    # The part whose direction errs more, not the one whose slope is steeper, is bisected.
+    (linear_cost({3: 0.25, 6: 0.5}), {},
+     "Theta(2)[0, 0] (bias), theta_vec[6]: numerical 0.25, analytical 0.75, wrong by 0.5 (0.667 relative)",
+     f"4 directions wrong {REASON}: {RANDOM}; the direction within Theta(1) weights; ... (39 cost evaluations)"),
+    # Two wrong entries in one part, one in each half of its support: the half that errs more is kept,
+    # then the error of that half alone decides the next halving.
+    (linear_cost({3: 0.25, 4: 0.75}), {},
+     "Theta(1)[0, 2] (weight), theta_vec[4]: numerical -1, analytical -0.25, wrong by 0.75 (0.75 relative)",
+     f"3 directions wrong {REASON}: {RANDOM}; the direction within Theta(1) weights (37 cost evaluations)"),
+    # The wrong entry's own difference is taken at the step eps (1e-4 for eps = "auto").
+    (cubic({2: 0.25}, 2), dict(eps=1e-2),
+     "Theta(1)[0, 1] (weight), theta_vec[2]: numerical 0.5001, analytical 0.75, wrong by 0.25 (0.333 relative)",
+     f"3 directions wrong {REASON}: {RANDOM}; the direction within Theta(1) weights (37 cost evaluations)"),
+    (cubic({2: 0.25}, 2), dict(eps="auto"),
+     "Theta(1)[0, 1] (weight), theta_vec[2]: numerical 0.50000001, analytical 0.75, wrong by 0.25 (0.333 relative)",
+     f"3 directions wrong {REASON}: {RANDOM}; the direction within Theta(1) weights (61 cost evaluations)"),
+])
+def test_a_failing_directional_check_names_the_wrong_entry_its_bisection_finds(cost_fn, options, wrong_entry, verdict):
+    lines = str(check(cost_fn, method="directional", n_directions=2, **options)).splitlines()
+    start = lines.index("Wrong entries:")
+    assert lines[start:start + 3] == ["Wrong entries:", f"  {wrong_entry}", ""]
+    assert lines[-1] == f"FAILED: {verdict}"
+
+
 # --- the complex step's confirmation by real differences, on a ReLU-like piecewise J of one parameter
 
 
@@ -457,7 +511,8 @@ def test_the_plot_shows_log10_errors_on_one_scale_for_every_map_and_outlines_eve
     assert [tick.get_text() for tick in theta1.get_xticklabels()] == ["bias", "1", "2"]
     # The bias column is set apart by a white line between columns 0 and 1.
     (line,) = theta1.lines
-    assert line.get_xdata() == [0.5, 0.5] and line.get_color() == "white" and line.get_linewidth() == 2
+    assert line.get_xdata() == [0.5, 0.5] and line.get_linewidth() == 2
+    assert matplotlib.colors.to_rgba(line.get_color()) == matplotlib.colors.to_rgba("white")
 
 
 def test_the_plot_of_parameters_without_layer_sizes_marks_no_bias_column(tmp_path, figures):

@@ -131,3 +131,54 @@ def test_a_cost_that_is_not_complex_safe_is_refused_with_what_real_differences_f
         mb.check_gradients(with_real_part, np.zeros(1), method="complex", eps=eps,
                            cost=lambda t: with_real_part(t)[0], rng=np.random.default_rng(0))
     assert str(refusal.value) == message
+
+
+# --- the options of check_gradients: each bad value refused naming it, each edge value taken
+
+def linear(theta):
+    """J(theta) = sum(theta), with its gradient."""
+    return np.sum(theta), np.ones_like(theta)
+
+
+OPTIONS = "['eps', 'h', 'lam', 'm', 'max_wrong', 'n_directions', 'n_worst']"
+
+
+@pytest.mark.parametrize("options, error, message", [
+    (dict(method="backward"), ValueError, "method must be one of ('central', 'directional', 'complex'), got 'backward'"),
+    (dict(tolerance=1e-6, detect_kinks=False), TypeError,
+     f"unknown option(s) detect_kinks, tolerance; the options are {OPTIONS}"),
+    (dict(eps=0.0), ValueError, "eps must be a finite number > 0 or 'auto', got 0.0"),
+    (dict(eps=np.inf), ValueError, "eps must be a finite number > 0 or 'auto', got inf"),
+    (dict(eps=True), ValueError, "eps must be a finite number > 0 or 'auto', got True"),
+    (dict(h=-1e-20), ValueError, "h must be a finite number > 0, got -1e-20"),
+    (dict(n_directions=-1), ValueError, "n_directions must be at least 0, got -1"),
+    (dict(n_worst=-1), ValueError, "n_worst must be at least 0, got -1"),
+    (dict(max_wrong=0), ValueError, "max_wrong must be at least 1, got 0"),
+    (dict(max_wrong=2.0), TypeError, "max_wrong must be an integer, got 2.0"),
+    (dict(m=0), ValueError, "m must be at least 1, got 0"),
+    (dict(m=5.0), TypeError, "m must be an integer, got 5.0"),
+    (dict(method="directional", n_directions=0), ValueError,
+     "n_directions must be at least 1 without layer parts (no layer sizes), got 0"),
+])
+def test_a_bad_option_is_refused_with_one_message_naming_it_and_its_value(options, error, message):
+    with pytest.raises(error) as refusal:
+        mb.check_gradients(linear, np.zeros(3), rng=np.random.default_rng(0), **options)
+    assert str(refusal.value) == message
+
+
+@pytest.mark.parametrize("layer_sizes, options", [
+    ((1, 1), dict(method="directional", n_directions=0)),  # the directions within the layer parts only
+    ((1, 1), dict(n_directions=0)),
+    (None, dict(n_directions=0)),
+    (None, dict(method="directional", n_directions=1)),
+    (None, dict(n_worst=0, max_wrong=1, m=1, lam=0.0, eps=1, h=1)),
+])
+def test_the_smallest_allowed_options_are_taken(layer_sizes, options):
+    report = mb.check_gradients(linear, np.zeros(2), layer_sizes, rng=np.random.default_rng(0), **options)
+    assert report.passed
+
+
+def test_without_a_generator_the_directional_check_draws_its_directions_from_a_fresh_one():
+    reports = [mb.check_gradients(linear, np.zeros(3), method="directional", n_directions=2) for _ in range(2)]
+    assert all(report.passed for report in reports)
+    assert not np.array_equal(reports[0].directions, reports[1].directions)

@@ -263,13 +263,13 @@ def test_a_failing_directional_check_prints_slopes_names_its_directions_and_bise
 # --- the directional method: a wrong direction is bisected down to one wrong entry
 
 
-def cubic(errors, k):
-    """linear_cost's J plus theta[k]^3: its differences at a step s have the truncation s^2 at theta = 0."""
+def cubic(errors, k, a=1.0):
+    """linear_cost's J plus a theta[k]^3: its differences at a step s have the truncation a s^2 at theta = 0."""
     linear = linear_cost(errors)
 
     def cost_fn(theta):
         J, grad = linear(theta)
-        return J + theta[k] ** 3, grad
+        return J + a * theta[k] ** 3, grad
     return cost_fn
 
 
@@ -312,6 +312,33 @@ def test_a_failing_directional_check_names_the_wrong_entry_its_bisection_finds(c
     start = lines.index("Wrong entries:")
     assert lines[start:start + 3] == ["Wrong entries:", f"  {wrong_entry}", ""]
     assert lines[-1] == f"FAILED: {verdict}"
+
+
+def test_a_directional_check_takes_its_differences_at_eps_and_refines_from_there():
+    # A right gradient; 0.01 theta[3]^3 puts a truncation 1e-6 u_3^3 into the differences at eps = 1e-2:
+    # the directions with a large u_3 disagree there and agree at the next step down.
+    report = check(cubic({}, 3, 0.01), method="directional", n_directions=2, eps=1e-2)
+    lines = str(report).splitlines()
+    start = lines.index("Decided by shorter steps (2):")
+    assert lines[start + 1:] == text("""
+      random direction 1: agrees: agrees at step 1e-04 (truncation (resolved by a shorter step): s = 1e-04: numerical -1.530703152, analytical -1.530703152, error 4e-11 (allowed 1.6e-09, rounding 1.8e-11); one-sided -1.5307 | -1.5307
+      the direction within Theta(1) weights: agrees: agrees at step 1e-04 (truncation (resolved by a shorter step): s = 1e-04: numerical 1.706137192, analytical 1.706137192, error 6.7e-11 (allowed 1.8e-09, rounding 1.8e-11); one-sided 1.70614 | 1.70614
+
+    PASSED: relative difference 2.75e-11 <= 1e-09, 2 decided by shorter steps (25 cost evaluations)
+    """).splitlines()
+
+
+def test_a_directional_check_of_a_dict_names_the_direction_within_each_array_by_the_array():
+    def cost_fn(params):
+        grad = {"W1": WEIGHTS.copy(), "b1": BIASES.copy()}
+        grad["W1"][1, 0] += 0.25
+        return np.sum(WEIGHTS * params["W1"]) + BIASES @ params["b1"], grad
+
+    report = mb.check_gradients(cost_fn, {"W1": np.zeros((2, 2)), "b1": np.zeros(2)}, method="directional",
+                                n_directions=1, rng=np.random.default_rng(0))
+    assert report.reason == ("2 directions wrong (each disagrees at every step, or matches neither side of a kink): "
+                             "random direction 0; the direction within W1")
+    assert report.worst[0].name == "W1[1, 0]"
 
 
 # --- the complex step's confirmation by real differences, on a ReLU-like piecewise J of one parameter

@@ -549,3 +549,23 @@ def test_the_plot_of_parameters_without_layer_sizes_marks_no_bias_column(tmp_pat
     assert [tick.get_text() for tick in axis.get_xticklabels()] == [str(k) for k in range(THETA.size)]
     assert not axis.lines
     assert axis.patches[0].get_xy() == (1.5, -0.5)
+
+
+def test_central_differences_are_taken_at_eps_and_refined_from_there():
+    # A right gradient; 0.01 theta[3]^3 puts the truncation 1e-6 into the difference at eps = 1e-2.
+    lines = str(check(cubic({}, 3, 0.01), eps=1e-2)).splitlines()
+    start = lines.index("Decided by shorter steps (1):")
+    assert lines[start + 1:] == [
+        "  Theta(1)[1, 1] (weight), theta_vec[3]: agrees: agrees at step 1e-04 (truncation (resolved by a shorter "
+        "step): s = 1e-04: numerical 1, analytical 1, error 1e-10 (allowed 1.1e-09, rounding 1.8e-11); one-sided 1 | 1",
+        "", "PASSED: relative difference 1.41e-11 <= 1e-09, 1 decided by shorter steps (25 cost evaluations)"]
+
+
+def test_a_complex_step_that_differentiates_the_other_side_of_a_kink_is_undecided_not_wrong():
+    # At the kink the complex step takes the left piece (slope 1); the gradient given is the right slope 2.
+    left = one_parameter_relu(0.0)
+    report = mb.check_gradients(lambda t: (left(t)[0], 2 * left(t)[1]), np.zeros(1), method="complex",
+                                cost=lambda t: left(t)[0], rng=np.random.default_rng(0))
+    assert report.verdict == "cannot tell"
+    assert report.reason == ("1 undecided, e.g. theta_vec[0]: a kink within the step that a step down to 1e-08 does "
+                             "not resolve; the analytical value 2 matches the right slope (left 1, right 2)")

@@ -569,3 +569,13 @@ def test_a_complex_step_that_differentiates_the_other_side_of_a_kink_is_undecide
     assert report.verdict == "cannot tell"
     assert report.reason == ("1 undecided, e.g. theta_vec[0]: a kink within the step that a step down to 1e-08 does "
                              "not resolve; the analytical value 2 matches the right slope (left 1, right 2)")
+
+
+def test_a_wrong_entry_of_the_complex_step_is_confirmed_by_real_differences_from_1e_4_when_eps_is_auto():
+    report = check(linear_cost({2: 0.25}), method="complex", eps="auto")
+    (entry,) = report.refined
+    assert entry.evidence == (
+        "the complex step (exact to rounding) gives 0.5, analytical 0.75; real differences: wrong at every step: the "
+        "numerical slope settles at 0.5 (s = 1e-05: 0.5) away from the analytical 0.75, error 0.25 > allowed 8.5e-10 + "
+        "rounding 1.8e-09; no kink (the one-sided asymmetry shrinks with s)")
+    assert report.n_evaluations == 18

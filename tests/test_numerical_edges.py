@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 import manual_backprop as mb
-from manual_backprop import numerical
+from manual_backprop import numerical, thresholds
+from reference.tolerances import tolerance
 from tests.helpers import assert_close
 
 THETA = np.array([1.0, -2.0, 0.5, 3.0])
@@ -206,3 +207,13 @@ def test_a_cost_not_finite_at_theta_is_refused_by_the_gradient_check_naming_thet
 def test_a_cost_the_complex_step_cannot_use_is_refused_saying_why(J, error, message):
     with pytest.raises(error, match=f"^{message}$"):
         numerical.complex_step_gradient(J, THETA)
+
+
+# --- The checker's thresholds, by the dtype of the analytical gradient
+
+
+def test_a_threshold_is_the_one_for_the_gradients_dtype_and_float64s_where_the_dtype_has_none():
+    assert thresholds.threshold("central", np.float32).rtol == tolerance("central_difference", np.float32).rtol
+    assert thresholds.threshold("central", "float32") == thresholds.THRESHOLDS["central", np.dtype(np.float32)]
+    assert thresholds.threshold("central") == thresholds.THRESHOLDS["central", np.dtype(np.float64)]
+    assert thresholds.threshold("kink_side", np.float32) == thresholds.THRESHOLDS["kink_side", np.dtype(np.float64)]

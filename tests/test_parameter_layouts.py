@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import manual_backprop as mb
+from manual_backprop.debug import debug_network
 
 UPCAST_NOTE = "(the parameters were {}, upcast to float64 for the numerical side)"
 
@@ -301,3 +302,45 @@ def test_a_non_finite_array_entry_is_refused_naming_the_parameters_and_the_value
 def test_a_gradient_not_in_the_form_of_the_parameters_is_refused_naming_the_array(params, gradient, message):
     with pytest.raises(ValueError, match=f"^{message}$"):
         mb.check_gradients(lambda p: (0.0, gradient), params)
+
+
+# --- The course's debug network: the theta_vec and layer sizes checkNNGradients checks
+
+
+def course_weights(fan_out, fan_in):
+    """The course's debugInitializeWeights, written out: reshape(sin(1:numel), fan_out, 1 + fan_in) / 10."""
+    return np.sin(np.arange(1, fan_out * (1 + fan_in) + 1)).reshape((fan_out, 1 + fan_in), order="F") / 10
+
+
+def test_the_debug_network_is_the_courses_3_5_3_network_of_sines_with_labels_1_2_0_1_2():
+    theta_vec, layer_sizes, X, y = debug_network()
+    assert layer_sizes == (3, 5, 3)
+    np.testing.assert_array_equal(theta_vec, np.concatenate([course_weights(5, 3).ravel(order="F"),
+                                                             course_weights(3, 5).ravel(order="F")]))
+    np.testing.assert_array_equal(X, course_weights(5, 2))
+    np.testing.assert_array_equal(y, [1, 2, 0, 1, 2])
+    assert y.dtype.kind == "i"
+
+
+@pytest.mark.parametrize("options, layer_sizes, y", [
+    (dict(hidden_layers=0), (3, 3), [1, 2, 0, 1, 2]),
+    (dict(input_layer_size=2, hidden_layer_size=4, num_labels=1, m=4, hidden_layers=2), (2, 4, 4, 1), [1, 0, 1, 0]),
+    (dict(num_labels=2, m=6), (3, 5, 2), [1, 0, 1, 0, 1, 0]),
+    (dict(num_labels=4, m=6), (3, 5, 4), [1, 2, 3, 0, 1, 2]),
+], ids=["no hidden layer", "two hidden layers, one output", "two labels", "four labels"])
+def test_the_debug_network_takes_any_sizes_with_the_courses_labels_mod_K(options, layer_sizes, y):
+    theta_vec, sizes, X, labels = debug_network(**options)
+    assert sizes == layer_sizes
+    np.testing.assert_array_equal(theta_vec, np.concatenate(
+        [course_weights(s_out, s_in).ravel(order="F") for s_in, s_out in zip(sizes[:-1], sizes[1:])]))
+    np.testing.assert_array_equal(X, course_weights(len(y), sizes[0] - 1))
+    np.testing.assert_array_equal(labels, y)
+
+
+@pytest.mark.parametrize("hidden_layers, error, message", [
+    (-1, ValueError, "hidden_layers must be at least 0, got -1"),
+    (1.5, TypeError, "hidden_layers must be an integer, got 1.5"),
+])
+def test_a_debug_network_with_a_bad_number_of_hidden_layers_is_refused_naming_it(hidden_layers, error, message):
+    with pytest.raises(error, match=f"^{message}$"):
+        debug_network(hidden_layers=hidden_layers)

@@ -25,12 +25,12 @@ def refined_entry(J, g, theta=THETA):
     return report, entry
 
 
-def checker_line(J, g, theta=THETA):
+def checker_line(J, g, theta=THETA, v=0):
     """(line, rho, allowed) as check_gradients builds them, the line already used by a first pass."""
     J0 = J(theta)
     rho = threshold("rounding_of_J").atol * max(1.0, abs(J0))
     tol = threshold("central")
-    line = Line(J, theta, 0, np.array([g]), J0)
+    line = Line(J, theta, v, np.atleast_1d(np.array(g, dtype=float)), J0)
     line.point(1e-4), line.point(-1e-4)  # the first pass, which found the disagreement
     return line, rho, lambda a, c: tol.rtol * max(abs(a), abs(c)) + tol.atol * max(1.0, abs(J0))
 
@@ -208,6 +208,33 @@ def test_the_settled_numbers_of_a_refinement_are_those_of_its_last_step_or_of_th
 def test_the_steps_go_down_tenfold_to_the_smallest_step_and_at_least_two_below_the_first():
     assert [f"{s:.0e}" for s in refinement_steps(1e-4)] == ["1e-04", "1e-05", "1e-06", "1e-07", "1e-08"]
     assert [f"{s:.0e}" for s in refinement_steps(1e-8)] == ["1e-08", "1e-09", "1e-10"]
+
+
+# --- along a direction, and where J is not finite
+
+
+@pytest.mark.parametrize("g, outcome, evidence", [
+    ((0.75, -1.0), "agrees", "agrees at step 1e-05 (truncation (resolved by a shorter step): s = 1e-05: numerical "
+                             "-0.35, analytical -0.35, error 2.2e-11 (allowed 4.5e-10, rounding 1.8e-10); one-sided "
+                             "-0.350018 | -0.349982"),
+    ((0.75, -1.001), "wrong", "wrong at every step: the numerical slope settles at -0.35 (s = 1e-05: -0.35) away "
+                              "from the analytical -0.3508, error 0.0008 > allowed 4.5e-10 + rounding 1.8e-09; no "
+                              "kink (the one-sided asymmetry shrinks with s)"),
+])
+def test_a_line_along_a_direction_compares_the_slope_of_j_with_u_dot_grad(g, outcome, evidence):
+    # J = x0^3 + 2 x1^2 at (0.5, -0.25), u = (0.6, 0.8): the slope along u is 0.6 * 0.75 - 0.8 * 1 = -0.35.
+    J = lambda x: x[0] ** 3 + 2 * x[1] ** 2  # noqa: E731
+    line, rho, allowed = checker_line(J, g, np.array([0.5, -0.25]), np.array([0.6, 0.8]))
+    refined = refine(line, 1e-4, rho, allowed)
+    assert (refined.outcome, refined.evidence) == (outcome, evidence)
+    assert refined.evaluations == 2 * len(refined.steps)
+
+
+def test_a_cost_that_is_infinite_at_a_shorter_step_is_refused_with_the_point_named():
+    # J = 1 + 1000 x^3 (a right gradient 0 that no step settles) with a pole at x = -1e-7.
+    J = lambda x: float("inf") if abs(x[0] + 1e-7) < 1e-9 else 1 + 1000 * x[0] ** 3  # noqa: E731
+    with pytest.raises(FloatingPointError, match=r"^J is inf at theta \+ \(-1e-07\) v: no numerical derivative there$"):
+        mb.check_gradients(lambda x: (J(x), np.array([0.0])), THETA)
 
 
 # --- eps = "auto" where J''' is known

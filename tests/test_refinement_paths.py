@@ -60,22 +60,25 @@ def test_a_kink_within_the_first_step_that_a_shorter_step_leaves_behind_agrees_a
         "numerical 1, analytical 1, error 0 (allowed 1.1e-09, rounding 1.8e-09); one-sided 1 | 1")
 
 
-def test_a_smooth_line_whose_one_sided_slopes_differ_widely_is_never_taken_for_a_kink():
+@pytest.mark.parametrize("mirror", [1.0, -1.0], ids=["steep-left", "steep-right"])
+def test_a_smooth_line_whose_one_sided_slopes_differ_widely_is_never_taken_for_a_kink(mirror):
     # J = -x/4 + 5000 x^2 + x^3 + 2.5e6 x^4: at s = 1e-4 the one-sided slopes are -0.75 and 0.25; the
-    # asymmetry a(s) = s J'' + s^3 J'''' / 12 departs from a(1e-4) / 10 at 1e-5 by 5e-7, below 1e-6 of
-    # the steepest slope 0.75 (a kink), above 1e-6 of the others.
-    J = lambda x: -x[0] / 4 + 5000 * x[0] ** 2 + x[0] ** 3 + 2.5e6 * x[0] ** 4  # noqa: E731
-    report, entry = refined_entry(J, -0.25)
+    # asymmetry a(s) = s J'' + s^3 J^(4) / 12 departs from a(1e-4) / 10 at 1e-5 by 5e-7, below 1e-6 of
+    # the steepest slope 0.75 (a kink), above 1e-6 of the others. Mirrored (x -> -x), the steep side is the right.
+    J = lambda x: -(mirror * x[0]) / 4 + 5000 * x[0] ** 2 + (mirror * x[0]) ** 3 + 2.5e6 * x[0] ** 4  # noqa: E731
+    report, entry = refined_entry(J, -0.25 * mirror)
     assert report.verdict == "passed" and entry.status == "agrees"
     assert entry.evidence.startswith("agrees at step 1e-05 (truncation (resolved by a shorter step): ")
 
 
-def test_a_smooth_line_whose_shorter_step_has_the_steepest_slope_is_never_taken_for_a_kink():
+@pytest.mark.parametrize("mirror", [1.0, -1.0], ids=["steep-left", "steep-right"])
+def test_a_smooth_line_whose_shorter_step_has_the_steepest_slope_is_never_taken_for_a_kink(mirror):
     # J = -0.9 x + 25 x^2 + 1000 x^3 + x^4 / 6 with eps = 0.03: the one-sided slopes are -0.75 and 0.75 at
     # 3e-2, -0.966 and -0.816 at 3e-3; a(3e-3) departs from a(3e-2) / 10 by 8.9e-7, below 1e-6 of the
     # steepest slope 0.966 (a kink), above 1e-6 of the others. Truncation s^2 1000 fades by 3e-7.
-    J = lambda x: -0.9 * x[0] + 25 * x[0] ** 2 + 1000 * x[0] ** 3 + x[0] ** 4 / 6  # noqa: E731
-    report = mb.check_gradients(lambda x: (J(x), np.array([-0.9])), THETA, eps=3e-2)
+    # Mirrored (x -> -x), the steepest slope is the right one.
+    J = lambda x: -0.9 * mirror * x[0] + 25 * x[0] ** 2 + 1000 * (mirror * x[0]) ** 3 + x[0] ** 4 / 6  # noqa: E731
+    report = mb.check_gradients(lambda x: (J(x), np.array([-0.9 * mirror])), THETA, eps=3e-2)
     (entry,) = report.refined
     assert report.verdict == "passed" and entry.status == "agrees"
     assert entry.evidence.startswith("agrees at step 3e-07 (truncation (resolved by a shorter step): ")
@@ -90,6 +93,35 @@ def test_a_kink_beside_theta_is_judged_on_theta_s_side_by_second_order_one_sided
         "a kink on the right within s = 1e-04 (the one-sided slopes there bend with 1 / s); theta's side "
         "agrees: left derivative 1 (second order at t = 1e-04 and 5e-05, extrapolated), analytical 1, "
         "error 0 (allowed 1.1e-09, rounding 2.8e-10, truncation 0)")
+
+
+def test_a_kink_on_the_left_of_theta_is_judged_on_the_right_side_whatever_the_constant_in_j():
+    # J = 2 - x + 0.5 max(0, -x - 5e-7): right of the kink J' = -1 exactly; rho = 16 u |J| = 32 u.
+    report, entry = refined_entry(lambda x: 2 - x[0] + 0.5 * max(0.0, -x[0] - 5e-7), -1.0)
+    assert report.verdict == "passed" and entry.status == "agrees"
+    assert entry.evidence == (
+        "a kink on the left within s = 1e-04 (the one-sided slopes there bend with 1 / s); theta's side "
+        "agrees: right derivative -1 (second order at t = 1e-04 and 5e-05, extrapolated), analytical -1, "
+        "error 5.8e-12 (allowed 1.2e-09, rounding 5.7e-10, truncation 1.5e-12)")
+
+
+def test_theta_s_side_of_a_kink_is_extrapolated_past_the_truncation_of_its_curvature():
+    # J = 1 + x + x^3 + 0.5 max(0, x - 5e-7): on the left J' = 1 and J^(3) = 6; the second-order differences
+    # at t and t / 2 carry (t^2 / 3) J^(3) and a quarter of it, which Richardson extrapolation removes.
+    report, entry = refined_entry(lambda x: 1 + x[0] + x[0] ** 3 + 0.5 * max(0.0, x[0] - 5e-7), 1.0)
+    assert report.verdict == "passed" and entry.status == "agrees"
+    assert entry.evidence == (
+        "a kink on the right within s = 1e-04 (the one-sided slopes there bend with 1 / s); theta's side "
+        "agrees: left derivative 1 (second order at t = 1e-04 and 5e-05, extrapolated), analytical 1, "
+        "error 1e-12 (allowed 1.1e-09, rounding 2.8e-10, truncation 5e-09)")
+
+
+def test_theta_s_side_agrees_within_its_tolerance_plus_its_rounding():
+    # J = x + 0.5 max(0, x - 5e-7) and an analytical value 1.2e-9 above J' = 1: beyond the tolerance
+    # 1.1e-9 by less than the rounding 2.8e-10 of the second-order differences.
+    report, entry = refined_entry(lambda x: x[0] + 0.5 * max(0.0, x[0] - 5e-7), 1 + 1.2e-9)
+    assert report.verdict == "passed" and entry.status == "agrees"
+    assert "; theta's side agrees: left derivative 1 (second order at " in entry.evidence
 
 
 # --- "wrong": the gradient disagrees at every step, or on theta's side of a kink, or with both sides
@@ -124,13 +156,29 @@ def test_a_slope_of_abs_at_zero_that_matches_neither_side_is_wrong():
 # --- "kink": on a kink no step resolves, the analytical value matches one side
 
 
-@pytest.mark.parametrize("g, side", [(0.0, "left"), (1.0, "right")])
-def test_a_relu_at_its_kink_is_a_kink_whose_evidence_names_the_side_the_analytical_value_matches(g, side):
-    report, entry = refined_entry(relu, g)
+@pytest.mark.parametrize("J, g, side, slopes", [
+    (relu, 0.0, "left", "left 0, right 1"),
+    (relu, 1.0, "right", "left 0, right 1"),
+    (lambda x: abs(x[0]), -1.0, "left", "left -1, right 1"),
+    (lambda x: abs(x[0]), 1.0, "right", "left -1, right 1"),
+    # within a hundredth of the jump 2 from the left slope -1: still the left one
+    (lambda x: abs(x[0]), -0.985, "left", "left -1, right 1"),
+], ids=["relu-left", "relu-right", "abs-left", "abs-right", "abs-near-left"])
+def test_a_kink_at_theta_is_a_kink_whose_evidence_names_the_side_the_analytical_value_matches(J, g, side, slopes):
+    report, entry = refined_entry(J, g)
     assert report.verdict == "cannot tell" and entry.status == "kink"
     assert entry.evidence == ("a kink within the step that a step down to 1e-08 does not resolve; the analytical "
-                              f"value {g:g} matches the {side} slope (left 0, right 1)")
+                              f"value {g:g} matches the {side} slope ({slopes})")
     assert report.reason == f"1 undecided, e.g. theta_vec[0]: {entry.evidence}"
+
+
+def test_an_analytical_value_between_the_sides_of_a_small_kink_beyond_their_rounding_matches_neither():
+    # J = 2e-6 max(0, x), analytical 7e-7: off the left slope by twice the rounding 2 rho / s at s = 1e-8
+    # plus a hundredth of the jump, and further off the right one.
+    report, entry = refined_entry(lambda x: 2e-6 * max(0.0, x[0]), 7e-7)
+    assert report.verdict == "failed" and entry.status == "wrong"
+    assert entry.evidence == ("on a kink within s = 1e-08, and the analytical value 7e-07 matches neither side: "
+                              "left 0, right 2e-06 (and at s = 1e-07: 0, 2e-06)")
 
 
 def test_a_slope_off_a_side_of_a_small_kink_by_less_than_the_rounding_there_still_matches_that_side():
@@ -176,21 +224,26 @@ def test_a_right_gradient_beside_a_kink_on_a_strongly_curved_side_is_unsettled_n
 # --- what every path reports besides its verdict
 
 
-@pytest.mark.parametrize("J, theta, g, outcome, extra", [
-    (lambda x: x[0] ** 3, 0.3, 0.27027, "wrong", 0),
-    (lambda x: abs(x[0]), 0.0, 0.3, "wrong", 0),
-    (relu, 0.0, 0.0, "kink", 0),
-    (lambda x: 1 + 1000 * x[0] * x[0] * x[0], 0.0, 0.0, "unsettled", 0),
-    (lambda x: x[0] + 0.5 * max(0.0, x[0] - 5e-7), 0.0, 1.0, "agrees", 4),
-    (lambda x: x[0] + 0.5 * max(0.0, x[0] - 3e-6), 0.0, 1.0, "agrees", 0),
-], ids=["wrong", "wrong-on-a-kink", "kink", "unsettled", "theta-side", "resolved"])
-def test_a_refinement_counts_its_own_evaluations_two_per_step_and_four_to_judge_theta_s_side(J, theta, g, outcome,
-                                                                                            extra):
+@pytest.mark.parametrize("J, theta, g, outcome, extra, kink_seen", [
+    (lambda x: x[0] ** 3, 0.3, 0.27027, "wrong", 0, False),
+    (lambda x: x[0] + 0.5 * max(0.0, x[0] - 3e-6), 0.0, 1.001, "wrong", 0, True),
+    (lambda x: abs(x[0]), 0.0, 0.3, "wrong", 0, True),
+    (relu, 0.0, 0.0, "kink", 0, True),
+    (lambda x: 1 + 1000 * x[0] * x[0] * x[0], 0.0, 0.0, "unsettled", 0, False),
+    (lambda x: 1e4 * x[0] * x[0] * x[0] + 0.5 * max(0.0, x[0] - 5e-7), 0.0, 0.0, "unsettled", 4, True),
+    (lambda x: x[0] + 0.5 * max(0.0, x[0] - 5e-7), 0.0, 1.0, "agrees", 4, True),
+    (lambda x: x[0] + 0.5 * max(0.0, x[0] - 3e-6), 0.0, 1.0, "agrees", 0, True),
+    (lambda x: x[0] + 1000 * x[0] ** 3, 0.01, 1.3, "agrees", 0, False),
+], ids=["wrong", "wrong-beside-a-kink", "wrong-on-a-kink", "kink", "unsettled", "unsettled-beside-a-kink",
+        "theta-side", "resolved", "truncation"])
+def test_a_refinement_counts_its_own_evaluations_and_says_whether_it_saw_a_kink(J, theta, g, outcome, extra,
+                                                                               kink_seen):
     # theta's side is judged (4 more evaluations) only where one side is smooth and the other is not.
     line, rho, allowed = checker_line(J, g, np.array([theta]))
     refined = refine(line, 1e-4, rho, allowed)
     assert refined.outcome == outcome
     assert refined.evaluations == line.evaluations - 2 == 2 * len(refined.steps) + extra
+    assert refined.kink_seen is kink_seen
 
 
 def test_the_settled_numbers_of_a_refinement_are_those_of_its_last_step_or_of_theta_s_side():

@@ -221,6 +221,35 @@ def test_a_right_gradient_beside_a_kink_on_a_strongly_curved_side_is_unsettled_n
     assert entry.evidence == "the difference does not settle: error 1e-12 at s = 1e-08 against rounding 1.8e-07 there"
 
 
+def test_a_kink_whose_jump_is_below_the_rounding_at_the_shortest_step_is_unsettled_not_a_kink():
+    # J = 1e-6 max(0, x), analytical 0 (the left slope): at s = 1e-8 the jump 1e-6 is within the rounding
+    # 8 rho / s = 1.4e-6 of the asymmetry, so no kink is seen there.
+    report, entry = refined_entry(lambda x: 1e-6 * max(0.0, x[0]), 0.0)
+    assert report.verdict == "cannot tell" and entry.status == "unsettled"
+    assert entry.evidence == "the difference does not settle: error 5e-07 at s = 1e-08 against rounding 1.8e-07 there"
+
+
+def test_an_error_that_only_one_shorter_step_can_see_is_unsettled_not_wrong():
+    # J = x^2 at its minimum, analytical 1e-9: beyond the tolerance 1e-10 and the rounding at s = 1e-5,
+    # within the rounding 1.8e-9 at s = 1e-6. "wrong" needs two steps in a row.
+    report, entry = refined_entry(lambda x: x[0] * x[0], 1e-9)
+    assert report.verdict == "cannot tell" and entry.status == "unsettled"
+    assert entry.evidence == "the difference does not settle: error 1e-09 at s = 1e-08 against rounding 1.8e-07 there"
+
+
+def test_a_wrong_gradient_beside_a_small_kink_is_wrong_at_the_first_two_steps_clear_of_it():
+    # J = 1000 x^2 + x^3 + 1e-6 max(0, x + 5e-7) with eps = 0.01: J' = 1e-6 right of the kink, analytical
+    # 2e-6; the steps down to 1e-6 hold the kink, 1e-7 and 1e-8 are clear of it and both disagree.
+    J = lambda x: 1000 * x[0] * x[0] + x[0] * x[0] * x[0] + 1e-6 * max(0.0, x[0] + 5e-7)  # noqa: E731
+    report = mb.check_gradients(lambda x: (J(x), np.array([2e-6])), THETA, eps=1e-2)
+    (entry,) = report.refined
+    assert report.verdict == "failed" and entry.status == "wrong"
+    assert entry.evidence == (
+        "wrong at every step: the numerical slope settles at 1e-06 (s = 1e-07: 1.00000001e-06) away from the "
+        "analytical 2e-06, error 1e-06 > allowed 1e-10 + rounding 1.8e-07; no kink (the one-sided asymmetry "
+        "shrinks with s)")
+
+
 # --- what every path reports besides its verdict
 
 
@@ -303,3 +332,4 @@ def test_the_automatic_step_on_a_quadratic_stays_near_the_probe_because_its_j3_e
     assert_close(s, 1e-3 / 2 ** (1 / 3), "auto_step_floor")
     assert_close(bound, (2 ** (-2 / 3) + 2 ** (1 / 3)) * rho / 1e-3, "auto_step_floor")
     assert analytical == 0.6 * ((0.4 + s) - (0.4 - s)) / (2 * s)
+    assert_close(central, 0.6, "central_difference")  # no truncation on a quadratic

@@ -237,6 +237,14 @@ def test_an_error_that_only_one_shorter_step_can_see_is_unsettled_not_wrong():
     assert entry.evidence == "the difference does not settle: error 1e-09 at s = 1e-08 against rounding 1.8e-07 there"
 
 
+def test_an_unsettled_line_reports_its_smallest_error_beyond_rounding_among_the_shorter_steps():
+    # J = 1e-6 max(0, x - 5e-9), analytical 1e-6 (the slope beyond the kink): every step holds the kink,
+    # too small to be seen above the rounding; the error 5e-7 stands out of the rounding most at 1e-5.
+    report, entry = refined_entry(lambda x: 1e-6 * max(0.0, x[0] - 5e-9), 1e-6)
+    assert report.verdict == "cannot tell" and entry.status == "unsettled"
+    assert entry.evidence == "the difference does not settle: error 5e-07 at s = 1e-05 against rounding 1.8e-10 there"
+
+
 def test_a_wrong_gradient_beside_a_small_kink_is_wrong_at_the_first_two_steps_clear_of_it():
     # J = 1000 x^2 + x^3 + 1e-6 max(0, x + 5e-7) with eps = 0.01: J' = 1e-6 right of the kink, analytical
     # 2e-6; the steps down to 1e-6 hold the kink, 1e-7 and 1e-8 are clear of it and both disagree.

@@ -398,15 +398,6 @@ TOLERANCES = {
         "(s^2 / 6) 6 + rho / s, is (3/2) rho / s up to a few roundings. Measured over theta_0 in "
         "{0, 0.3, -1.7, 2} and rho from 1e-16 to 1e-11: s within 1.8e-7, the bound within 1e-15",
     ),
-    # Step refinement and eps = "auto" on costs whose derivatives are known exactly
-    # (tests/test_refinement_paths.py).
-    ("auto_step_floor", _F64): Tolerance(
-        1e-13, 0.0,
-        "eps = 'auto' where J''' = 0 (a quadratic, |J| <= 1): the third difference is rounding, below its "
-        "floor 6 rho / p^3 whenever rho is at least the rounding of J, so s = (3 rho / (6 rho / p^3))^(1/3) "
-        "= p / 2^(1/3) and the bound (2^(-2/3) + 2^(1/3)) rho / p are a cube root and a few products away "
-        "from exact: measured 4.4e-16 relative (rho 1e-16 to 1e-11); 1e-13 leaves a factor 200",
-    ),
 }
 
 

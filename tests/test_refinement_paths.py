@@ -190,6 +190,15 @@ def test_a_slope_off_a_side_of_a_small_kink_by_less_than_the_rounding_there_stil
                               "value 1e-07 matches the left slope (left 0, right 2e-06)")
 
 
+def test_a_side_matched_only_at_the_longer_of_the_two_shortest_steps_is_still_named():
+    # J = |x| + 0.1 max(0, |x| - 5e-8): kinks at 0 and at +-5e-8, between the steps 1e-8 and 1e-7. At 1e-7
+    # the right slope is 1 + 0.1 / 2 = 1.05, the analytical value; at 1e-8 it is 1, beyond a hundredth of the jump.
+    report, entry = refined_entry(lambda x: abs(x[0]) + 0.1 * max(0.0, abs(x[0]) - 5e-8), 1.05)
+    assert report.verdict == "cannot tell" and entry.status == "kink"
+    assert entry.evidence == ("a kink within the step that a step down to 1e-08 does not resolve; the analytical "
+                              "value 1.05 matches the right slope (left -1, right 1)")
+
+
 def test_the_entry_s_own_tolerance_widens_the_match_to_a_side_of_a_kink():
     # refine's caller may allow an entry more than the jump's hundredth: 0.05 off the left slope 0 of
     # max(0, x) is within an allowed 0.1, though the central difference 0.5 is not.

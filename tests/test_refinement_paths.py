@@ -105,6 +105,15 @@ def test_a_kink_on_the_left_of_theta_is_judged_on_the_right_side_whatever_the_co
         "error 5.8e-12 (allowed 1.2e-09, rounding 5.7e-10, truncation 1.5e-12)")
 
 
+def test_a_kink_a_few_rounding_units_beside_theta_is_still_placed_on_its_side():
+    # J = x + 0.5 max(0, x - 3.5e-14): the right one-sided slopes bend by (3.5e-14 / s) 0.5, about 5 times
+    # their rounding 2 rho / s at every step, beyond the fit's 4: the right side is not smooth, the left is.
+    report, entry = refined_entry(lambda x: x[0] + 0.5 * max(0.0, x[0] - 3.5e-14), 1.0)
+    assert report.verdict == "passed" and entry.status == "agrees"
+    assert entry.evidence.startswith("a kink on the right within s = 1e-04 (the one-sided slopes there bend with "
+                                     "1 / s); theta's side agrees: left derivative 1 ")
+
+
 def test_theta_s_side_of_a_kink_is_extrapolated_past_the_truncation_of_its_curvature():
     # J = 1 + x + x^3 + 0.5 max(0, x - 5e-7): on the left J' = 1 and J^(3) = 6; the second-order differences
     # at t and t / 2 carry (t^2 / 3) J^(3) and a quarter of it, which Richardson extrapolation removes.

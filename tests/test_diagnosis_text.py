@@ -322,3 +322,12 @@ def test_errors_that_cancel_to_a_thousandth_of_their_sizes_are_named_as_cancelli
     A = N + CANCELLING
     A[0, 0] += 2.0 ** -9  # the sum of errors 0.002 against the sum of their sizes 5
     assert diagnose("Theta(1)", "weights", N, A, W).cause.startswith("errors that cancel")
+
+
+def test_an_exchange_is_named_only_when_it_carries_the_whole_error():
+    # Two entries exchanged (errors of 0.625) and a third entry off by 0.25: the exchange explains 93 % of
+    # the error's square norm, not all of it, so it is not the diagnosis.
+    A = planted(swap)
+    A[0, 5] += 0.25
+    assert diagnose("Theta(1)", "weights", N, A, W).cause.startswith(
+        "errors spread over the block without a simple pattern")

@@ -46,43 +46,43 @@ CANCELLING = np.outer([1, -1, 2, 1], [1, -1, 1, -1, 2, -2]) / 8  # sums to zero 
 
 
 @pytest.mark.parametrize("numerical, analytical, options, text", [
-    (S, S.T, {}, "Theta(1) weights: the block is transposed: analytical = numerical^T "
-                 "(|analytical - numerical^T| <= 0, error 3.8)"),
+    (S, S.T, {}, ("Theta(1) weights: the block is transposed: analytical = numerical^T "
+                  "(|analytical - numerical^T| <= 0, error 3.8)")),
     (N, N.ravel(order="C").reshape(N.shape, order="F"), {},
-     "Theta(1) weights: unrolled row-major (order='C') but reshaped column-major (order='F') (analytical equals "
-     "the numerical block read in the other order to 0, error 4.1)"),
-    (N, 0 * N, {}, "Theta(1) weights: the analytical block is all zero (a layer detached from backprop, or a "
-                   "gradient never written) (largest analytical 0, largest numerical 1, 24 entries)"),
-    (N, -N, {}, "Theta(1) weights: the sign is flipped (analytical = -numerical) (|analytical + numerical| <= 0 on "
-                "24 entries)"),
-    (N, 2.5 * N, {}, "Theta(1) weights: scaled by a constant: analytical = 2.5 x numerical (ratio analytical / "
-                     "numerical = 2.5, the same on all 24 entries (residual 0 of error 4.7))"),
-    (N, 4 * N, {"m": M}, "Theta(1) weights: 1/m missing: analytical = m x numerical with m = 4 (ratio analytical / "
-                         "numerical = 4, the same on all 24 entries (residual 0 of error 9.4))"),
-    (N, N / 4, {"m": M}, "Theta(1) weights: divided by m twice: analytical = numerical / m with m = 4 (ratio "
-                         "analytical / numerical = 0.25, the same on all 24 entries (residual 0 of error 2.4))"),
+     ("Theta(1) weights: unrolled row-major (order='C') but reshaped column-major (order='F') (analytical equals "
+      "the numerical block read in the other order to 0, error 4.1)")),
+    (N, 0 * N, {}, ("Theta(1) weights: the analytical block is all zero (a layer detached from backprop, or a "
+                    "gradient never written) (largest analytical 0, largest numerical 1, 24 entries)")),
+    (N, -N, {}, ("Theta(1) weights: the sign is flipped (analytical = -numerical) (|analytical + numerical| <= 0 on "
+                 "24 entries)")),
+    (N, 2.5 * N, {}, ("Theta(1) weights: scaled by a constant: analytical = 2.5 x numerical (ratio analytical / "
+                      "numerical = 2.5, the same on all 24 entries (residual 0 of error 4.7))")),
+    (N, 4 * N, {"m": M}, ("Theta(1) weights: 1/m missing: analytical = m x numerical with m = 4 (ratio analytical / "
+                          "numerical = 4, the same on all 24 entries (residual 0 of error 9.4))")),
+    (N, N / 4, {"m": M}, ("Theta(1) weights: divided by m twice: analytical = numerical / m with m = 4 (ratio "
+                          "analytical / numerical = 0.25, the same on all 24 entries (residual 0 of error 2.4))")),
     (N, N + 2.25 * W, {"lam": LAM, "m": M},
-     "Theta(1) weights: lambda/m written as lambda (lambda = 3, m = 4) (error = 2.25 x Theta on all 24 entries "
-     "(residual 0 of error 6.6))"),
+     ("Theta(1) weights: lambda/m written as lambda (lambda = 3, m = 4) (error = 2.25 x Theta on all 24 entries "
+      "(residual 0 of error 6.6))")),
     (N, N - 0.75 * W, {"lam": LAM, "m": M},
-     "Theta(1) weights: regularisation left out of the gradient (lambda = 3, m = 4) (error = -0.75 x Theta on all "
-     "24 entries (residual 0 of error 2.2))"),
+     ("Theta(1) weights: regularisation left out of the gradient (lambda = 3, m = 4) (error = -0.75 x Theta on all "
+      "24 entries (residual 0 of error 2.2))")),
     (N, N + 0.75 * W, {"lam": LAM, "m": M},
-     "Theta(1) weights: regularisation added twice (lambda = 3, m = 4) (error = 0.75 x Theta on all 24 entries "
-     "(residual 0 of error 2.2))"),
+     ("Theta(1) weights: regularisation added twice (lambda = 3, m = 4) (error = 0.75 x Theta on all 24 entries "
+      "(residual 0 of error 2.2))")),
     (N, N + 0.375 * W, {"lam": LAM, "m": M},
-     "Theta(1) weights: a regularisation term scaled wrongly: error = 0.375 x Theta (error = 0.375 x Theta on all "
-     "24 entries (residual 0 of error 1.1))"),
-    (N, planted(swap), {}, "Theta(1) weights: two entries exchanged: row 1, column 2 and row 3, column 4 (each "
-                           "analytical value is the other's numerical one, error 0.88)"),
-    (N, planted(one_entry), {}, "Theta(1) weights: one entry is wrong: row 2, column 3 (100 % of the error's square "
-                                "norm there, error 0.5)"),
-    (N, planted(one_row), {}, "Theta(1) weights: the error is confined to row 2: one unit's incoming weights (100 % "
-                              "of the error's square norm in row 2 of 4)"),
-    (N, planted(one_column), {}, "Theta(1) weights: the error is confined to column 3: one unit's outgoing weights "
-                                 "(100 % of the error's square norm in column 3 of 6)"),
-    (N, N + CANCELLING, {}, "Theta(1) weights: errors that cancel: they sum to zero over the region, which a single "
-                            "sum or one all-ones direction cannot see (sum of errors 0, sum of their sizes 5)"),
+     ("Theta(1) weights: a regularisation term scaled wrongly: error = 0.375 x Theta (error = 0.375 x Theta on all "
+      "24 entries (residual 0 of error 1.1))")),
+    (N, planted(swap), {}, ("Theta(1) weights: two entries exchanged: row 1, column 2 and row 3, column 4 (each "
+                            "analytical value is the other's numerical one, error 0.88)")),
+    (N, planted(one_entry), {}, ("Theta(1) weights: one entry is wrong: row 2, column 3 (100 % of the error's square "
+                                 "norm there, error 0.5)")),
+    (N, planted(one_row), {}, ("Theta(1) weights: the error is confined to row 2: one unit's incoming weights (100 % "
+                               "of the error's square norm in row 2 of 4)")),
+    (N, planted(one_column), {}, ("Theta(1) weights: the error is confined to column 3: one unit's outgoing weights "
+                                  "(100 % of the error's square norm in column 3 of 6)")),
+    (N, N + CANCELLING, {}, ("Theta(1) weights: errors that cancel: they sum to zero over the region, which a single "
+                             "sum or one all-ones direction cannot see (sum of errors 0, sum of their sizes 5)")),
 ], ids=["transposed", "row-major", "all-zero", "sign", "ratio", "1/m-missing", "m-twice", "lambda-for-lambda/m",
         "regularisation-left-out", "regularisation-twice", "regularisation-scaled", "exchanged", "one-entry",
         "one-row", "one-column", "cancelling"])
@@ -161,7 +161,8 @@ def test_a_regularised_bias_column_names_lambda_over_m_only_when_the_coefficient
     N1, W1 = N[:, :1], W[:, :1]
     diagnosis = diagnose("Theta(2)", "bias column", N1, N1 + c * W1, W1, lam=lam, m=m, bias_column=True)
     assert diagnosis.cause == cause
-    assert diagnosis.evidence == f"error = {c:g} x Theta on all 4 entries (residual 0 of error {np.linalg.norm(c * W1):.2g})"
+    error = np.linalg.norm(c * W1)
+    assert diagnosis.evidence == f"error = {c:g} x Theta on all 4 entries (residual 0 of error {error:.2g})"
 
 
 def test_a_regularisation_bug_over_a_whole_theta_leaves_its_bias_column_out_of_the_fit():
@@ -253,7 +254,8 @@ def test_the_smallest_transposed_or_reordered_blocks_are_named(shape):
         assert diagnose("Theta(1)", "weights", B, B.T, W[:2, :2]).cause == \
             "the block is transposed: analytical = numerical^T"
     else:
-        assert diagnose("Theta(1)", "weights", B, B.ravel(order="C").reshape(shape, order="F"), W[:shape[0], :shape[1]]).cause == \
+        reordered = B.ravel(order="C").reshape(shape, order="F")
+        assert diagnose("Theta(1)", "weights", B, reordered, W[:shape[0], :shape[1]]).cause == \
             "unrolled row-major (order='C') but reshaped column-major (order='F')"
 
 
@@ -284,7 +286,8 @@ def test_reorderings_and_exchanges_are_named_when_they_explain_the_error_to_a_th
     N4 = 4 * N
     A = N4.copy()
     A[0, 0], A[1, 2] = N4[1, 2] + 2.0 ** -9, N4[0, 0]
-    assert diagnose("Theta(1)", "weights", N4, A, W).cause == "two entries exchanged: row 1, column 2 and row 0, column 0"
+    assert diagnose("Theta(1)", "weights", N4, A, W).cause == \
+        "two entries exchanged: row 1, column 2 and row 0, column 0"
 
 
 def test_two_exchanged_entries_of_a_three_entry_bias_column_are_named():

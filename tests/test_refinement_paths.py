@@ -331,12 +331,12 @@ def test_the_steps_go_down_tenfold_to_the_smallest_step_and_at_least_two_below_t
 
 
 @pytest.mark.parametrize("g, outcome, evidence", [
-    ((0.75, -1.0), "agrees", "agrees at step 1e-05 (truncation (resolved by a shorter step): s = 1e-05: numerical "
-                             "-0.35, analytical -0.35, error 2.2e-11 (allowed 4.5e-10, rounding 1.8e-10); one-sided "
-                             "-0.350018 | -0.349982"),
-    ((0.75, -1.001), "wrong", "wrong at every step: the numerical slope settles at -0.35 (s = 1e-05: -0.35) away "
-                              "from the analytical -0.3508, error 0.0008 > allowed 4.5e-10 + rounding 1.8e-09; no "
-                              "kink (the one-sided asymmetry shrinks with s)"),
+    ((0.75, -1.0), "agrees", ("agrees at step 1e-05 (truncation (resolved by a shorter step): s = 1e-05: numerical "
+                              "-0.35, analytical -0.35, error 2.2e-11 (allowed 4.5e-10, rounding 1.8e-10); one-sided "
+                              "-0.350018 | -0.349982")),
+    ((0.75, -1.001), "wrong", ("wrong at every step: the numerical slope settles at -0.35 (s = 1e-05: -0.35) away "
+                               "from the analytical -0.3508, error 0.0008 > allowed 4.5e-10 + rounding 1.8e-09; no "
+                               "kink (the one-sided asymmetry shrinks with s)")),
 ])
 def test_a_line_along_a_direction_compares_the_slope_of_j_with_u_dot_grad(g, outcome, evidence):
     # J = x0^3 + 2 x1^2 at (0.5, -0.25), u = (0.6, 0.8): the slope along u is 0.6 * 0.75 - 0.8 * 1 = -0.35.

@@ -1,0 +1,165 @@
+"""The core at its edges: [1 A] for a vector and a matrix, saturated units that NumPy's strictest
+error state lets through, the softmax of rows far apart, regularisation that neither overflows nor
+underflows, the defaults of the public functions, and prediction exactly at h = 0.5."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import manual_backprop as mb
+from manual_backprop.cost import regularization_cost, softmax, softmax_cross_entropy, softplus
+from manual_backprop.forward import with_bias
+from manual_backprop.initialization import random_theta_vec
+from manual_backprop.unrolling import theta_shapes
+from tests.helpers import assert_close
+
+LAYERS = (3, 5, 3)
+THETA_VEC = np.linspace(-1, 1, 38)
+X = np.arange(12.0).reshape(4, 3) / 7
+Y = np.array([0, 1, 2, 0])
+
+
+def tiny_exp(x):
+    """exp(x), quietly rounded to a subnormal or 0 for x far below 0."""
+    with np.errstate(under="ignore"):
+        return np.exp(x)
+
+
+# ---------------------------------------------------------------- [1 A]
+
+def test_with_bias_puts_a_1_before_a_vector():
+    assert with_bias(np.array([7.0, 8.0])).tolist() == [1.0, 7.0, 8.0]
+
+
+def test_with_bias_puts_a_column_of_ones_before_a_matrix():
+    assert with_bias(np.array([[2.0, 3.0], [4.0, 5.0], [6.0, 7.0]])).tolist() == [[1, 2, 3], [1, 4, 5], [1, 6, 7]]
+
+
+# ---------------------------------------------------------------- saturation is not an error
+
+def test_saturated_activations_raise_nothing_where_numpy_raises_on_everything():
+    z = np.array([-1000.0, -720.0, 0.0, 360.0, 720.0, 1000.0])
+    with np.errstate(all="raise"):
+        g = mb.sigmoid(z)
+        g_prime = mb.sigmoid_gradient(z)
+        t_prime = mb.tanh_gradient(z)
+    assert g.tolist() == [0.0, 0.0, 0.5, 1.0, 1.0, 1.0]
+    assert g_prime.tolist() == [0.0, tiny_exp(-720.0), 0.25, tiny_exp(-360.0), tiny_exp(-720.0), 0.0]
+    assert t_prime.tolist() == [0.0, 0.0, 1.0, 4 * tiny_exp(-720.0), 0.0, 0.0]
+
+
+def test_a_saturated_complex_step_through_a_sigmoid_stays_finite():
+    with np.errstate(all="raise"):
+        g_prime = mb.sigmoid_gradient(np.array([-800 + 1e-20j, 800 + 1e-20j]))
+        t_prime = mb.tanh_gradient(np.array([-400 + 1e-20j, 400 + 1e-20j]))
+    assert np.all(np.isfinite(g_prime)) and np.all(np.isfinite(t_prime))
+    assert np.all(g_prime.real == 0) and np.all(t_prime.real == 0)
+
+
+def test_the_cost_terms_of_saturated_units_raise_nothing_where_numpy_raises_on_everything():
+    with np.errstate(all="raise"):
+        assert softplus(np.array([-1000.0, -740.0, 0.0])).tolist() == [0.0, tiny_exp(-740.0), np.log(2.0)]
+        assert np.all(softplus(np.array([-1000 + 1e-20j, 1000 + 1e-20j])).real == [0.0, 1000.0])
+        assert softmax(np.array([[0.0, -1000.0], [1000.0, 0.0]])).tolist() == [[1.0, 0.0], [1.0, 0.0]]
+        assert softmax_cross_entropy(np.array([[0.0, -1000.0]]), np.array([[1.0, 0.0]])) == 0.0
+        J, grad = mb.nn_cost_function(np.r_[0.0, -1000.0, 0.0, 0.0], (1, 2), np.ones((1, 1)), [0], output="softmax")
+    assert J == 0.0 and np.all(grad == 0)
+
+
+def test_the_softmax_of_each_row_is_taken_against_its_own_largest_z():
+    h = softmax(np.array([[0.0, 1.0, 2.0], [1000.0, 1001.0, 1002.0]]))
+    assert h.shape == (2, 3) and np.array_equal(h[0], h[1])
+    assert softmax(np.array([-2002.0, -2001.0, -2000.0])).tolist() == h[0].tolist()
+
+
+def test_the_per_example_loop_takes_the_softmax_of_one_example_at_a_time():
+    J_loop, grad_loop = mb.nn_cost_function(THETA_VEC, LAYERS, X, Y, 0.5, output="softmax", method="loop")
+    J, grad = mb.nn_cost_function(THETA_VEC, LAYERS, X, Y, 0.5, output="softmax")
+    assert_close(J_loop, J, "loop_vs_vectorized")
+    assert_close(grad_loop, grad, "loop_vs_vectorized")
+
+
+# ---------------------------------------------------------------- regularisation
+
+def test_regularisation_of_weights_near_the_top_of_float64_is_exact():
+    Theta = np.ones((2, 4))
+    Theta[:, 1] = 2.0**530  # (2^530)^2 overflows: the sum is scaled by the largest weight
+    assert regularization_cost([Theta], 2.0**-300, 2) == 2.0**759
+
+
+def test_regularisation_of_tiny_weights_with_a_huge_lambda_is_not_lost_to_underflow():
+    Theta = np.full((2, 3), 2.0**-600)  # (2^-600)^2 underflows: the sum is scaled by the largest weight
+    assert regularization_cost([Theta], 2.0**1001, 1) == 2.0**-198
+
+
+def test_regularisation_when_the_largest_weight_is_exactly_1():
+    Theta = np.array([[5.0, 1.0, -0.5], [-7.0, 0.5, 1.0]])
+    assert regularization_cost([Theta], 4.0, 2) == (4.0 / 4) * (1 + 0.25 + 0.25 + 1)
+
+
+def test_regularisation_skips_the_bias_column_and_is_0_when_only_biases_are_nonzero():
+    Theta = np.array([[3.0, 0.0], [-2.0, 0.0]])
+    assert regularization_cost([Theta], 2.0, 1) == 0.0
+    assert regularization_cost([Theta, np.array([[9.0, 2.0, 0.0]])], 2.0, 1) == 4.0
+
+
+# ---------------------------------------------------------------- defaults
+
+def test_lambda_defaults_to_0_and_the_method_to_the_vectorised_one():
+    J, grad = mb.nn_cost_function(THETA_VEC, LAYERS, X, Y)
+    J_0, grad_0 = mb.nn_cost_function(THETA_VEC, LAYERS, X, Y, 0.0, method="vectorized")
+    assert J == J_0 and np.array_equal(grad, grad_0)
+    assert mb.nn_cost(THETA_VEC, LAYERS, X, Y) == mb.nn_cost(THETA_VEC, LAYERS, X, Y, 0.0)
+    assert mb.nn_cost(THETA_VEC, LAYERS, X, Y) < mb.nn_cost(THETA_VEC, LAYERS, X, Y, 1.0)
+
+
+def test_random_theta_vec_draws_each_theta_in_order_from_the_generator_given():
+    theta_vec = random_theta_vec(LAYERS, epsilon_init=0.25, rng=np.random.default_rng(5))
+    rng = np.random.default_rng(5)
+    thetas = [mb.random_initialize_weights(3, 5, epsilon_init=0.25, rng=rng),
+              mb.random_initialize_weights(5, 3, epsilon_init=0.25, rng=rng)]
+    assert np.array_equal(theta_vec, mb.unroll(thetas))
+    assert np.all(random_theta_vec(LAYERS, epsilon_init=0.0, rng=np.random.default_rng(5)) == 0)
+
+
+def test_random_theta_vec_uses_the_courses_epsilon_per_layer_by_default():
+    theta_vec = random_theta_vec((3, 5, 3), rng=np.random.default_rng(6))
+    rng = np.random.default_rng(6)
+    expected = mb.unroll([rng.uniform(-np.sqrt(6) / np.sqrt(8), np.sqrt(6) / np.sqrt(8), (5, 4)),
+                          rng.uniform(-np.sqrt(6) / np.sqrt(8), np.sqrt(6) / np.sqrt(8), (3, 6))])
+    assert np.array_equal(theta_vec, expected)
+
+
+def test_debug_weights_are_the_courses_sines_in_column_major_order():
+    W = mb.debug_initialize_weights(2, 2)
+    assert W.shape == (2, 3)
+    assert W.tolist() == (np.sin(np.arange(1.0, 7.0)).reshape((2, 3), order="F") / 10).tolist()
+
+
+# ---------------------------------------------------------------- unrolling and prediction
+
+def test_unroll_and_reshape_keep_complex_weights():
+    theta_vec = THETA_VEC + 2.0**-60 * 1j * np.arange(38)
+    thetas = mb.reshape(theta_vec, LAYERS)
+    assert thetas[0][1, 0] == theta_vec[1] and thetas[1][2, 5] == theta_vec[37]
+    assert np.array_equal(mb.unroll(thetas), theta_vec)
+
+
+def test_theta_shapes_are_the_courses_for_each_layer():
+    assert theta_shapes((2, 4, 3, 1)) == [(4, 3), (3, 5), (1, 4)]
+
+
+def test_one_output_predicts_1_exactly_at_h_equal_0_5_as_an_integer_label():
+    p = mb.predict([np.zeros((1, 4))], X)
+    assert p.tolist() == [1, 1, 1, 1] and p.dtype == np.intp
+    p = mb.predict([np.array([[-5.0, 0.0, 0.0, 1.0]])], X * 7)  # z = -3, 0, 3, 6
+    assert p.tolist() == [0, 1, 1, 1]
+
+
+def test_overflow_in_prediction_names_the_forward_pass():
+    thetas = [np.full((3, 4), 1e20, np.float32)]
+    with pytest.raises(OverflowError, match=r"^the forward pass \(some z or h\) does not fit in float32 \(.+\): "
+                                            r"largest \|Theta\| = 1e\+20, largest \|X\| = 1\.57e\+19; "
+                                            r"compute in float64 or scale the inputs down$"):
+        mb.predict_proba(thetas, np.float32(1e19) * X.astype(np.float32))

@@ -36,6 +36,30 @@ def test_with_bias_puts_a_column_of_ones_before_a_matrix():
     assert with_bias(np.array([[2.0, 3.0], [4.0, 5.0], [6.0, 7.0]])).tolist() == [[1, 2, 3], [1, 4, 5], [1, 6, 7]]
 
 
+# ---------------------------------------------------------------- activations
+
+def test_the_activation_of_a_number_is_a_number_and_out_receives_the_result():
+    assert type(mb.sigmoid(0.0)) is np.float64 and mb.sigmoid(0.0) == 0.5
+    z = np.array([[-1.0, 0.0], [2.0, 3.0]])
+    out = np.empty((2, 2))
+    assert mb.sigmoid(z, out=out) is out and out.tolist() == mb.sigmoid(z).tolist()
+    assert mb.tanh(z, out=out) is out and out.tolist() == np.tanh(z).tolist()
+    assert mb.relu(z, out=out) is out and out.tolist() == [[0.0, 0.0], [2.0, 3.0]]
+
+
+def test_integer_input_gives_float64_activations():
+    z = np.array([-2, 0, 1, 3])
+    assert mb.sigmoid(z).tolist() == mb.sigmoid(z.astype(float)).tolist()
+    assert mb.tanh(z).dtype == mb.relu(z).dtype == mb.relu_gradient(z).dtype == np.float64
+
+
+def test_relu_and_its_one_sided_gradient():
+    z = np.array([-1.5, 0.0, 0.5, 1.0, 2.0], np.float32)
+    assert mb.relu(z).tolist() == [0.0, 0.0, 0.5, 1.0, 2.0]
+    assert mb.relu_gradient(z).tolist() == [0.0, 0.0, 1.0, 1.0, 1.0]
+    assert mb.relu_gradient(z).dtype == np.float32
+
+
 # ---------------------------------------------------------------- saturation is not an error
 
 def test_saturated_activations_raise_nothing_where_numpy_raises_on_everything():
@@ -131,10 +155,12 @@ def test_random_theta_vec_uses_the_courses_epsilon_per_layer_by_default():
     assert np.array_equal(theta_vec, expected)
 
 
-def test_debug_weights_are_the_courses_sines_in_column_major_order():
-    W = mb.debug_initialize_weights(2, 2)
-    assert W.shape == (2, 3)
-    assert W.tolist() == (np.sin(np.arange(1.0, 7.0)).reshape((2, 3), order="F") / 10).tolist()
+@pytest.mark.parametrize("fan_out, fan_in", [(2, 2), (3, 4)])
+def test_debug_weights_are_the_courses_sines_in_column_major_order(fan_out, fan_in):
+    W = mb.debug_initialize_weights(fan_out, fan_in)
+    assert W.shape == (fan_out, 1 + fan_in)
+    n = fan_out * (1 + fan_in)
+    assert W.tolist() == (np.sin(np.arange(1.0, n + 1)).reshape((fan_out, 1 + fan_in), order="F") / 10).tolist()
 
 
 # ---------------------------------------------------------------- unrolling and prediction
@@ -163,3 +189,49 @@ def test_overflow_in_prediction_names_the_forward_pass():
                                             r"largest \|Theta\| = 1e\+20, largest \|X\| = 1\.57e\+19; "
                                             r"compute in float64 or scale the inputs down$"):
         mb.predict_proba(thetas, np.float32(1e19) * X.astype(np.float32))
+
+
+def test_prediction_goes_through_the_hidden_activation_it_is_given():
+    thetas = [np.array([[0.0, 1.0, -1.0, 0.0], [0.5, 0.0, 0.0, -1.0]]), np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])]
+    a_2 = {"sigmoid": mb.sigmoid, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}
+    for activation, g in a_2.items():
+        z_3 = g(X @ thetas[0][:, 1:].T + thetas[0][:, 0]) @ thetas[1][:, 1:].T
+        h = mb.predict_proba(thetas, X, activation=activation, output="softmax")
+        assert_close(h, softmax(z_3), "same_formula")
+        assert mb.predict(thetas, X, activation=activation, output="softmax").tolist() == np.argmax(z_3, axis=1).tolist()
+        assert_close(mb.forward_propagation(thetas, X, activation=activation).a[1][:, 1:], g(z_3 * 0 + (
+            X @ thetas[0][:, 1:].T + thetas[0][:, 0])), "same_formula")
+
+
+def test_a_softmax_prediction_ranks_outputs_that_a_sigmoid_would_round_to_1_alike():
+    thetas = [np.array([[40.0, 0.0, 0.0, 0.0], [41.0, 0.0, 0.0, 0.0]])]
+    assert mb.predict(thetas, X, output="softmax").tolist() == [1, 1, 1, 1]
+
+
+# ---------------------------------------------------------------- the cost function
+
+def test_nn_cost_gives_exactly_the_J_of_nn_cost_function():
+    rng = np.random.default_rng(3)
+    theta_vec, X_r, y_r = rng.standard_normal(38), rng.standard_normal((9, 3)), rng.integers(0, 3, 9)
+    for activation in ("sigmoid", "tanh"):
+        J, _ = mb.nn_cost_function(theta_vec, LAYERS, X_r, y_r, 0.5, activation=activation)
+        assert mb.nn_cost(theta_vec, LAYERS, X_r, y_r, 0.5, activation=activation) == J
+
+
+@pytest.mark.parametrize("function", [
+    lambda theta_vec: mb.nn_cost_function(theta_vec, LAYERS, X, Y, 0.5),
+    lambda theta_vec: mb.nn_cost_function(theta_vec, LAYERS, X, Y, 0.5, method="loop"),
+    lambda theta_vec: mb.nn_cost(theta_vec, LAYERS, X, Y, 0.5),
+])
+def test_a_cost_that_overflows_says_so_with_the_sizes_of_the_inputs(function):
+    with pytest.raises(OverflowError, match=r"^the cost or its gradient does not fit in float64 \(.+\): "
+                                            r"largest \|Theta\| = 1e\+200, largest \|X\| = 1\.57, lambda = 0\.5; "
+                                            r"scale the inputs down$"):
+        function(np.full(38, 1e200))
+
+
+def test_overflow_in_forward_propagation_names_the_forward_pass():
+    with pytest.raises(OverflowError, match=r"^the forward pass \(some z or h\) does not fit in float32 \(.+\): "
+                                            r"largest \|Theta\| = 1e\+20, largest \|X\| = 1\.57e\+19; "
+                                            r"compute in float64 or scale the inputs down$"):
+        mb.forward_propagation([np.full((3, 4), 1e20, np.float32)], np.float32(1e19) * X.astype(np.float32))

@@ -153,6 +153,12 @@ MESSAGES = {
                                 "activation must be one of ['relu', 'sigmoid', 'tanh'], got ['tanh']"),
     "an output in a list": (lambda: mb.predict_proba(mb.reshape(THETA_VEC, LAYERS), X, output=["softmax"]), ValueError,
                             "output must be one of ['sigmoid', 'softmax'], got ['softmax']"),
+    "complex input to relu": (lambda: mb.relu(np.array([1 + 1j])), TypeError,
+                              "relu is not analytic and cannot take complex input (got dtype complex128); "
+                              "the complex-step check does not apply to ReLU networks"),
+    "complex input to relu_gradient": (lambda: mb.relu_gradient(np.array([1j], np.complex64)), TypeError,
+                                       "relu_gradient is not analytic and cannot take complex input (got dtype "
+                                       "complex64); the complex-step check does not apply to ReLU networks"),
     # the matrices (manual_backprop.unrolling)
     "no matrices": (lambda: mb.unroll([]), ValueError, "thetas must hold at least one matrix, got an empty sequence"),
     "one array for thetas": (lambda: mb.layer_sizes_of(np.ones((3, 4))), TypeError,
@@ -313,3 +319,17 @@ class ArrayWithoutIsna:
 def test_an_array_like_with_to_numpy_but_no_isna_is_read_as_an_array():
     J, grad = cost(X=ArrayWithoutIsna(X), y=ArrayWithoutIsna(Y))
     assert J == cost()[0] and np.array_equal(grad, cost()[1])
+
+
+def test_a_one_hot_label_matrix_for_a_softmax_output_gives_the_result_of_its_labels():
+    J, grad = cost(y=np.eye(3)[Y], output="softmax")
+    J_labels, grad_labels = cost(output="softmax")
+    assert J == J_labels and np.array_equal(grad, grad_labels)
+
+
+def test_float32_weights_with_float64_X_give_exactly_the_float64_result():
+    theta_vec = THETA_VEC.astype(np.float32)
+    J, grad = cost(theta_vec=theta_vec, lam=0.7)
+    J_64, grad_64 = cost(theta_vec=theta_vec.astype(np.float64), lam=0.7)
+    assert J == J_64 and np.array_equal(grad, grad_64)
+    assert mb.nn_cost(theta_vec, LAYERS, X, Y, 0.7) == J_64

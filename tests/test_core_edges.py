@@ -97,9 +97,11 @@ def test_the_softmax_of_each_row_is_taken_against_its_own_largest_z():
     assert softmax(np.array([-2002.0, -2001.0, -2000.0])).tolist() == h[0].tolist()
 
 
-def test_the_per_example_loop_takes_the_softmax_of_one_example_at_a_time():
-    J_loop, grad_loop = mb.nn_cost_function(THETA_VEC, LAYERS, X, Y, 0.5, output="softmax", method="loop")
-    J, grad = mb.nn_cost_function(THETA_VEC, LAYERS, X, Y, 0.5, output="softmax")
+@pytest.mark.parametrize("layer_sizes", [LAYERS, (3, 4, 5, 3)])
+def test_the_per_example_loop_takes_the_softmax_of_one_example_at_a_time(layer_sizes):
+    theta_vec = np.linspace(-1, 1, mb.n_params(layer_sizes))
+    J_loop, grad_loop = mb.nn_cost_function(theta_vec, layer_sizes, X, Y, 0.5, output="softmax", method="loop")
+    J, grad = mb.nn_cost_function(theta_vec, layer_sizes, X, Y, 0.5, output="softmax")
     assert_close(J_loop, J, "loop_vs_vectorized")
     assert_close(grad_loop, grad, "loop_vs_vectorized")
 
@@ -155,7 +157,7 @@ def test_random_theta_vec_uses_the_courses_epsilon_per_layer_by_default():
     assert np.array_equal(theta_vec, expected)
 
 
-@pytest.mark.parametrize("fan_out, fan_in", [(2, 2), (3, 4)])
+@pytest.mark.parametrize("fan_out, fan_in", [(2, 2), (3, 4), (3, 1), (1, 0)])
 def test_debug_weights_are_the_courses_sines_in_column_major_order(fan_out, fan_in):
     W = mb.debug_initialize_weights(fan_out, fan_in)
     assert W.shape == (fan_out, 1 + fan_in)
@@ -170,6 +172,13 @@ def test_unroll_and_reshape_keep_complex_weights():
     thetas = mb.reshape(theta_vec, LAYERS)
     assert thetas[0][1, 0] == theta_vec[1] and thetas[1][2, 5] == theta_vec[37]
     assert np.array_equal(mb.unroll(thetas), theta_vec)
+
+
+def test_reshape_of_four_layers_gives_back_what_unroll_took():
+    theta_vec = np.arange(float(mb.n_params((2, 4, 3, 2))))
+    thetas = mb.reshape(theta_vec, (2, 4, 3, 2))
+    assert [Theta.shape for Theta in thetas] == [(4, 3), (3, 5), (2, 4)]
+    assert thetas[2][1, 0] == 12 + 15 + 1 and np.array_equal(mb.unroll(thetas), theta_vec)
 
 
 def test_theta_shapes_are_the_courses_for_each_layer():
@@ -213,9 +222,9 @@ def test_a_softmax_prediction_ranks_outputs_that_a_sigmoid_would_round_to_1_alik
 def test_nn_cost_gives_exactly_the_J_of_nn_cost_function():
     rng = np.random.default_rng(3)
     theta_vec, X_r, y_r = rng.standard_normal(38), rng.standard_normal((9, 3)), rng.integers(0, 3, 9)
-    for activation in ("sigmoid", "tanh"):
-        J, _ = mb.nn_cost_function(theta_vec, LAYERS, X_r, y_r, 0.5, activation=activation)
-        assert mb.nn_cost(theta_vec, LAYERS, X_r, y_r, 0.5, activation=activation) == J
+    for activation, output in [("sigmoid", "sigmoid"), ("tanh", "sigmoid"), ("relu", "softmax")]:
+        J, _ = mb.nn_cost_function(theta_vec, LAYERS, X_r, y_r, 0.5, activation=activation, output=output)
+        assert mb.nn_cost(theta_vec, LAYERS, X_r, y_r, 0.5, activation=activation, output=output) == J
 
 
 @pytest.mark.parametrize("function", [
@@ -235,3 +244,21 @@ def test_overflow_in_forward_propagation_names_the_forward_pass():
                                             r"largest \|Theta\| = 1e\+20, largest \|X\| = 1\.57e\+19; "
                                             r"compute in float64 or scale the inputs down$"):
         mb.forward_propagation([np.full((3, 4), 1e20, np.float32)], np.float32(1e19) * X.astype(np.float32))
+
+
+def test_a_relu_network_predicts_by_its_own_hidden_units():
+    thetas = [np.array([[0.0, -1.0, 0.0, 0.0]]), np.array([[0.0, 1.0], [0.1, 0.0]])]  # a(2) = g(-x_1)
+    X_1 = np.ones((2, 3))
+    assert mb.predict(thetas, X_1, activation="relu").tolist() == [1, 1]  # g(-1) = 0 < 0.1
+    assert mb.predict(thetas, X_1, activation="sigmoid").tolist() == [0, 0]  # g(-1) = 0.27 > 0.1
+
+
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_forward_propagation_and_prediction_in_batches_cover_every_row(batch_size):
+    thetas = mb.reshape(THETA_VEC, LAYERS)
+    whole = mb.forward_propagation(thetas, X, output="softmax")
+    batched = mb.forward_propagation(thetas, X, output="softmax", batch_size=batch_size)
+    assert_close(batched.h, whole.h, "same_formula")
+    assert_close(batched.z[1], whole.z[1], "same_formula")
+    assert_close(mb.predict_proba(thetas, X, output="softmax", batch_size=batch_size), whole.h, "same_formula")
+    assert_close(whole.h.sum(axis=1), np.ones(4), "same_formula")

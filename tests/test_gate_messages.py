@@ -12,7 +12,7 @@ import pytest
 
 import manual_backprop as mb
 from manual_backprop.forward import forward_propagation
-from manual_backprop.initialization import random_theta_vec
+from manual_backprop.initialization import default_epsilon_init, random_theta_vec
 from manual_backprop.unrolling import theta_shapes
 
 LAYERS = (3, 5, 3)
@@ -159,6 +159,13 @@ MESSAGES = {
     "complex input to relu_gradient": (lambda: mb.relu_gradient(np.array([1j], np.complex64)), TypeError,
                                        "relu_gradient is not analytic and cannot take complex input (got dtype "
                                        "complex64); the complex-step check does not apply to ReLU networks"),
+    "a zero batch size for predict": (lambda: mb.predict(mb.reshape(THETA_VEC, LAYERS), X, batch_size=0), ValueError,
+                                      "batch_size must be at least 1, got 0"),
+    "a fractional batch size for predict_proba": (lambda: mb.predict_proba(mb.reshape(THETA_VEC, LAYERS), X, batch_size=2.0),
+                                                  TypeError, "batch_size must be an integer, got 2.0"),
+    "no inputs for the default epsilon": (lambda: default_epsilon_init(0, 3), ValueError, "l_in must be at least 1, got 0"),
+    "a fractional output for the default epsilon": (lambda: default_epsilon_init(3, 2.5), TypeError,
+                                                    "l_out must be an integer, got 2.5"),
     # the matrices (manual_backprop.unrolling)
     "no matrices": (lambda: mb.unroll([]), ValueError, "thetas must hold at least one matrix, got an empty sequence"),
     "one array for thetas": (lambda: mb.layer_sizes_of(np.ones((3, 4))), TypeError,
@@ -169,6 +176,13 @@ MESSAGES = {
                                 "Theta 2 must have shape (s_3, s_2 + 1) with s >= 1, got (3, 1)"),
     "a 1-D Theta": (lambda: mb.layer_sizes_of([np.ones(4)]), ValueError,
                     "Theta 1 must have shape (s_2, s_1 + 1) with s >= 1, got (4,)"),
+    "a Theta with no rows": (lambda: mb.layer_sizes_of([np.ones((0, 4))]), ValueError,
+                             "Theta 1 must have shape (s_2, s_1 + 1) with s >= 1, got (0, 4)"),
+    "a second Theta that does not chain": (lambda: mb.layer_sizes_of([np.ones((5, 4)), np.ones((2, 5)), np.ones((3, 3))]),
+                                           ValueError, "Theta 2 must have 6 columns (s_2 + 1 with s_2 = 5, the rows of "
+                                                       "Theta 1), got shape (2, 5)"),
+    "unroll of a non-finite second Theta": (lambda: mb.unroll([np.ones((5, 4)), np.full((3, 6), -np.inf)]), ValueError,
+                                            "Theta 2 must be finite, got -inf at index (0, 0)"),
     "a third Theta that does not chain": (lambda: mb.layer_sizes_of([np.ones((5, 4)), np.ones((2, 6)), np.ones((3, 4))]),
                                           ValueError, "Theta 3 must have 3 columns (s_3 + 1 with s_3 = 2, the rows of "
                                                       "Theta 2), got shape (3, 4)"),
@@ -333,3 +347,8 @@ def test_float32_weights_with_float64_X_give_exactly_the_float64_result():
     J_64, grad_64 = cost(theta_vec=theta_vec.astype(np.float64), lam=0.7)
     assert J == J_64 and np.array_equal(grad, grad_64)
     assert mb.nn_cost(theta_vec, LAYERS, X, Y, 0.7) == J_64
+
+
+def test_layer_sizes_of_reads_s_1_from_the_columns_of_theta_1_and_each_s_from_the_rows():
+    assert mb.layer_sizes_of(mb.reshape(np.zeros(mb.n_params((2, 4, 3, 1))), (2, 4, 3, 1))) == (2, 4, 3, 1)
+    assert mb.layer_sizes_of([np.ones((1, 2))]) == (1, 1)

@@ -12,7 +12,7 @@ from manual_backprop.cost import regularization_cost, softmax, softmax_cross_ent
 from manual_backprop.forward import with_bias
 from manual_backprop.initialization import random_theta_vec
 from manual_backprop.unrolling import theta_shapes
-from tests.helpers import assert_close
+from tests.helpers import assert_close, assert_within_tolerance
 
 LAYERS = (3, 5, 3)
 THETA_VEC = np.linspace(-1, 1, 38)
@@ -262,3 +262,24 @@ def test_forward_propagation_and_prediction_in_batches_cover_every_row(batch_siz
     assert_close(batched.z[1], whole.z[1], "same_formula")
     assert_close(mb.predict_proba(thetas, X, output="softmax", batch_size=batch_size), whole.h, "same_formula")
     assert_close(whole.h.sum(axis=1), np.ones(4), "same_formula")
+
+
+# ---------------------------------------------------------------- dtypes and the complex step
+
+def test_a_float32_forward_pass_keeps_every_z_and_a_in_float32():
+    thetas = mb.reshape(THETA_VEC.astype(np.float32), LAYERS)
+    fp = mb.forward_propagation(thetas, X.astype(np.float32))
+    assert all(z.dtype == np.float32 for z in fp.z[1:]) and all(a.dtype == np.float32 for a in fp.a)
+    assert_close(fp.h, mb.forward_propagation(mb.reshape(THETA_VEC, LAYERS), X).h, "loop_vs_vectorized", np.float32)
+
+
+@pytest.mark.parametrize("activation, output", [("sigmoid", "sigmoid"), ("tanh", "softmax")])
+def test_a_complex_step_through_the_cost_and_the_gradient_gives_the_gradient_and_H_v(activation, output):
+    h, v = 1e-20, np.cos(np.arange(38.0))
+    J, grad = mb.nn_cost_function(THETA_VEC, LAYERS, X, Y, 0.5, activation=activation, output=output)
+    slopes = [mb.nn_cost(THETA_VEC + 1j * h * e, LAYERS, X, Y, 0.5, activation=activation, output=output).imag / h
+              for e in np.eye(38)[[0, 7, 30, 37]]]
+    assert_close(slopes, grad[[0, 7, 30, 37]], "complex_step")
+    _, grad_step = mb.nn_cost_function(THETA_VEC + 1j * h * v, LAYERS, X, Y, 0.5, activation=activation, output=output)
+    Hv = mb.hessian_vector_product(THETA_VEC, LAYERS, X, Y, 0.5, v, activation=activation, output=output)
+    assert_within_tolerance(grad_step.imag / h, Hv, "hessian_vs_complex_step", scale=np.max(np.abs(Hv)))

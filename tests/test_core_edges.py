@@ -203,13 +203,13 @@ def test_overflow_in_prediction_names_the_forward_pass():
 def test_prediction_goes_through_the_hidden_activation_it_is_given():
     thetas = [np.array([[0.0, 1.0, -1.0, 0.0], [0.5, 0.0, 0.0, -1.0]]), np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])]
     a_2 = {"sigmoid": mb.sigmoid, "tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}
+    z_2 = X @ thetas[0][:, 1:].T + thetas[0][:, 0]
     for activation, g in a_2.items():
-        z_3 = g(X @ thetas[0][:, 1:].T + thetas[0][:, 0]) @ thetas[1][:, 1:].T
+        z_3 = g(z_2) @ thetas[1][:, 1:].T
         h = mb.predict_proba(thetas, X, activation=activation, output="softmax")
         assert_close(h, softmax(z_3), "same_formula")
         assert mb.predict(thetas, X, activation=activation, output="softmax").tolist() == np.argmax(z_3, axis=1).tolist()
-        assert_close(mb.forward_propagation(thetas, X, activation=activation).a[1][:, 1:], g(z_3 * 0 + (
-            X @ thetas[0][:, 1:].T + thetas[0][:, 0])), "same_formula")
+        assert_close(mb.forward_propagation(thetas, X, activation=activation).a[1][:, 1:], g(z_2), "same_formula")
 
 
 def test_a_softmax_prediction_ranks_outputs_that_a_sigmoid_would_round_to_1_alike():
@@ -261,7 +261,6 @@ def test_forward_propagation_and_prediction_in_batches_cover_every_row(batch_siz
     assert_close(batched.h, whole.h, "same_formula")
     assert_close(batched.z[1], whole.z[1], "same_formula")
     assert_close(mb.predict_proba(thetas, X, output="softmax", batch_size=batch_size), whole.h, "same_formula")
-    assert_close(whole.h.sum(axis=1), np.ones(4), "same_formula")
 
 
 # ---------------------------------------------------------------- dtypes and the complex step

@@ -35,8 +35,7 @@ MESSAGES = {
     # counts (manual_backprop._arguments.as_count)
     "a boolean count": (lambda: mb.random_initialize_weights(True, 3), TypeError, "l_in must be an integer, got True"),
     "a NumPy boolean count": (lambda: mb.debug_initialize_weights(np.True_, 3), TypeError,
-                              "fan_out must be an integer, got np.True_" if np.__version__ >= "2" else
-                              "fan_out must be an integer, got True"),
+                              f"fan_out must be an integer, got {np.True_!r}"),
     "a count of zero": (lambda: mb.random_initialize_weights(3, 0), ValueError, "l_out must be at least 1, got 0"),
     "a negative fan_in": (lambda: mb.debug_initialize_weights(2, -1), ValueError, "fan_in must be at least 0, got -1"),
     "a zero batch size": (lambda: forward_propagation(mb.reshape(THETA_VEC, LAYERS), X, batch_size=0), ValueError,

@@ -275,7 +275,7 @@ def test_a_float32_forward_pass_keeps_every_z_and_a_in_float32():
 @pytest.mark.parametrize("activation, output", [("sigmoid", "sigmoid"), ("tanh", "softmax")])
 def test_a_complex_step_through_the_cost_and_the_gradient_gives_the_gradient_and_H_v(activation, output):
     h, v = 1e-20, np.cos(np.arange(38.0))
-    J, grad = mb.nn_cost_function(THETA_VEC, LAYERS, X, Y, 0.5, activation=activation, output=output)
+    grad = mb.nn_cost_function(THETA_VEC, LAYERS, X, Y, 0.5, activation=activation, output=output)[1]
     slopes = [mb.nn_cost(THETA_VEC + 1j * h * e, LAYERS, X, Y, 0.5, activation=activation, output=output).imag / h
               for e in np.eye(38)[[0, 7, 30, 37]]]
     assert_close(slopes, grad[[0, 7, 30, 37]], "complex_step")

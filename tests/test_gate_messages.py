@@ -50,8 +50,8 @@ MESSAGES = {
     "layer sizes as a set": (lambda: mb.n_params({3, 5}), TypeError,
                              "layer_sizes must be a sequence of integers (s_1, ..., s_L), got set {3, 5}"),
     "layer sizes as a dict's values": (lambda: mb.n_params({"in": 3, "out": 5}.values()), TypeError,
-                                       "layer_sizes must be a sequence of integers (s_1, ..., s_L), got dict_values "
-                                       "dict_values([3, 5])"),
+                                       ("layer_sizes must be a sequence of integers (s_1, ..., s_L), got dict_values "
+                                       "dict_values([3, 5])")),
     "layer sizes as an integer": (lambda: mb.n_params(3), TypeError,
                                   "layer_sizes must be a sequence of integers (s_1, ..., s_L), got int 3"),
     "a fractional first layer": (lambda: mb.n_params((3.0, 5)), TypeError, "layer_sizes[0] (s_1) must be an integer, got 3.0"),
@@ -73,29 +73,29 @@ MESSAGES = {
                            "epsilon_init must be a finite number >= 0, got nan"),
     "an epsilon_init just too wide": (lambda: mb.random_initialize_weights(2, 2, epsilon_init=np.nextafter(
         np.finfo(np.float64).max / 2, np.inf)), ValueError,
-        "epsilon_init must be at most 8.98847e+307 (the interval [-epsilon_init, epsilon_init] must have a finite width), "
-        f"got {float(np.nextafter(np.finfo(np.float64).max / 2, np.inf))}"),
+        ("epsilon_init must be at most 8.98847e+307 (the interval [-epsilon_init, epsilon_init] must have a finite width), "
+        f"got {float(np.nextafter(np.finfo(np.float64).max / 2, np.inf))}")),
     # random generators (as_rng)
     "a legacy RandomState": (lambda: random_theta_vec(LAYERS, rng=np.random.RandomState(0)), TypeError,
                              "rng must be a numpy.random.Generator, got RandomState"),
     # arrays (as_ndarray, as_array, _check_finite)
     "a masked X": (lambda: cost(X=np.ma.masked_less(X, 0.2)), TypeError,
-                   "X is a masked array with 2 masked entries; the network has no notion of a missing value: "
-                   "fill or drop them first"),
+                   ("X is a masked array with 2 masked entries; the network has no notion of a missing value: "
+                   "fill or drop them first")),
     "a pandas X with missing values": (lambda: cost(X=pd.DataFrame(X, dtype="Float64").mask(X > 1.2)), TypeError,
-                                       "X holds 3 missing values (pandas NA); the network has no notion of a "
-                                       "missing value: fill or drop them first"),
+                                       ("X holds 3 missing values (pandas NA); the network has no notion of a "
+                                       "missing value: fill or drop them first")),
     "a pandas y with a missing value": (lambda: cost(y=pd.Series([0, None, 2, 0], dtype="Int64")), TypeError,
-                                        "y holds 1 missing values (pandas NA); the network has no notion of a "
-                                        "missing value: fill or drop them first"),
+                                        ("y holds 1 missing values (pandas NA); the network has no notion of a "
+                                        "missing value: fill or drop them first")),
     "theta_vec of strings": (lambda: cost(theta_vec=np.array(["0"] * 38)), TypeError,
                              "theta_vec must be an array of real or complex numbers, got dtype <U1"),
     "complex X": (lambda: cost(X=X.astype(np.complex64)), TypeError, "X must be an array of real numbers, got dtype complex64"),
     "X of long doubles": (lambda: cost(X=X.astype(np.longdouble)), TypeError,
                           f"X must be float32, float64 or complex128, got dtype {np.dtype(np.longdouble)}"),
     "theta_vec of complex long doubles": (lambda: cost(theta_vec=THETA_VEC.astype(np.clongdouble)), TypeError,
-                                          f"theta_vec must be float32, float64 or complex128, got dtype "
-                                          f"{np.dtype(np.clongdouble)}"),
+                                          (f"theta_vec must be float32, float64 or complex128, got dtype "
+                                          f"{np.dtype(np.clongdouble)}")),
     "a 3-D X": (lambda: cost(X=X[:, :, None]), ValueError, "X must be 2-dimensional, got 3 dimensions with shape (4, 3, 1)"),
     "a 2-D theta_vec": (lambda: cost(theta_vec=THETA_VEC[None]), ValueError,
                         "theta_vec must be 1-dimensional, got 2 dimensions with shape (1, 38)"),
@@ -153,11 +153,11 @@ MESSAGES = {
     "an output in a list": (lambda: mb.predict_proba(mb.reshape(THETA_VEC, LAYERS), X, output=["softmax"]), ValueError,
                             "output must be one of ['sigmoid', 'softmax'], got ['softmax']"),
     "complex input to relu": (lambda: mb.relu(np.array([1 + 1j])), TypeError,
-                              "relu is not analytic and cannot take complex input (got dtype complex128); "
-                              "the complex-step check does not apply to ReLU networks"),
+                              ("relu is not analytic and cannot take complex input (got dtype complex128); "
+                              "the complex-step check does not apply to ReLU networks")),
     "complex input to relu_gradient": (lambda: mb.relu_gradient(np.array([1j], np.complex64)), TypeError,
-                                       "relu_gradient is not analytic and cannot take complex input (got dtype "
-                                       "complex64); the complex-step check does not apply to ReLU networks"),
+                                       ("relu_gradient is not analytic and cannot take complex input (got dtype "
+                                       "complex64); the complex-step check does not apply to ReLU networks")),
     "a zero batch size for predict": (lambda: mb.predict(mb.reshape(THETA_VEC, LAYERS), X, batch_size=0), ValueError,
                                       "batch_size must be at least 1, got 0"),
     "a fractional batch size for predict_proba": (lambda: mb.predict_proba(mb.reshape(THETA_VEC, LAYERS), X, batch_size=2.0),
@@ -178,13 +178,13 @@ MESSAGES = {
     "a Theta with no rows": (lambda: mb.layer_sizes_of([np.ones((0, 4))]), ValueError,
                              "Theta 1 must have shape (s_2, s_1 + 1) with s >= 1, got (0, 4)"),
     "a second Theta that does not chain": (lambda: mb.layer_sizes_of([np.ones((5, 4)), np.ones((2, 5)), np.ones((3, 3))]),
-                                           ValueError, "Theta 2 must have 6 columns (s_2 + 1 with s_2 = 5, the rows of "
-                                                       "Theta 1), got shape (2, 5)"),
+                                           ValueError, ("Theta 2 must have 6 columns (s_2 + 1 with s_2 = 5, the rows of "
+                                                       "Theta 1), got shape (2, 5)")),
     "unroll of a non-finite second Theta": (lambda: mb.unroll([np.ones((5, 4)), np.full((3, 6), -np.inf)]), ValueError,
                                             "Theta 2 must be finite, got -inf at index (0, 0)"),
     "a third Theta that does not chain": (lambda: mb.layer_sizes_of([np.ones((5, 4)), np.ones((2, 6)), np.ones((3, 4))]),
-                                          ValueError, "Theta 3 must have 3 columns (s_3 + 1 with s_3 = 2, the rows of "
-                                                      "Theta 2), got shape (3, 4)"),
+                                          ValueError, ("Theta 3 must have 3 columns (s_3 + 1 with s_3 = 2, the rows of "
+                                                      "Theta 2), got shape (3, 4)")),
     "theta_vec one too long": (lambda: mb.reshape(np.zeros(39), [3, 5, 3]), ValueError,
                                "theta_vec must have length 38 (= 5*4 + 3*6 for layer sizes (3, 5, 3)), got 39"),
 }
@@ -276,7 +276,7 @@ def test_boolean_unsigned_integer_and_half_precision_X_are_numbers(X_kind):
 ])
 def test_the_computation_runs_in_float32_only_when_weights_and_X_are_both_float32(theta_dtype, X_dtype, dtype):
     J, grad = cost(theta_vec=THETA_VEC.astype(theta_dtype), X=(X * 7).astype(X_dtype))
-    assert grad.dtype == dtype
+    assert J.dtype == grad.dtype == dtype
     h = mb.predict_proba(mb.reshape(THETA_VEC.astype(theta_dtype), LAYERS), (X * 7).astype(X_dtype))
     assert h.dtype == dtype
 
@@ -311,9 +311,8 @@ def test_finite_weights_whose_sum_overflows_pass_the_finiteness_check_without_a_
 
 
 def test_a_non_finite_input_is_named_even_where_the_caller_makes_numpy_raise():
-    with np.errstate(all="raise"):
-        with pytest.raises(ValueError, match=whole("X must be finite, got inf at index (0, 1)")):
-            cost(X=np.array([[0.0, np.inf, -np.inf]] * 4))
+    with np.errstate(all="raise"), pytest.raises(ValueError, match=whole("X must be finite, got inf at index (0, 1)")):
+        cost(X=np.array([[0.0, np.inf, -np.inf]] * 4))
 
 
 class ArrayWithoutIsna:

@@ -81,8 +81,8 @@ def sigmoid_gradient(z):
     """The course's sigmoidGradient: g'(z) = g(z) (1 - g(z)) = e / (1 + e)^2 with e = exp(-|z|), elementwise."""
     e = _exp_minus_abs(_as_inexact(z))
     g_prime = np.add(e, 1.0)
-    g_prime *= g_prime
-    with np.errstate(under="ignore"):
+    with np.errstate(under="ignore"):  # tiny values round correctly (a complex step's tiny parts too)
+        g_prime *= g_prime
         return np.divide(e, g_prime, out=g_prime)
 
 
@@ -95,9 +95,9 @@ def tanh_gradient(z):
     """g'(z) = 1 - tanh(z)^2 = 4t / (1 + t)^2 with t = exp(-2|z|), elementwise."""
     t = _exp_minus_abs(_as_inexact(z), 2.0)
     g_prime = np.add(t, 1.0)
-    g_prime *= g_prime
-    t *= 4.0
-    with np.errstate(under="ignore"):
+    with np.errstate(under="ignore"):  # tiny values round correctly (a complex step's tiny parts too)
+        g_prime *= g_prime
+        t *= 4.0
         return np.divide(t, g_prime, out=g_prime)
 
 

@@ -82,16 +82,18 @@ def diagnose(block, region, numerical, analytical, weights, *, columns=None, noi
     explained = lambda residual: residual <= fit * size + floor  # noqa: E731
     entries = f"{E.size} entries"
 
-    if explained(np.linalg.norm(A)) and np.linalg.norm(N) > floor:
+    nn = float(np.vdot(N, N))
+    r = float(np.vdot(A, N)) / nn if nn > 0 else 0.0
+    # Divided by m twice, with m above about 1 / fit, leaves A within the fit of zero: named below.
+    twice = m is not None and _near(r, 1 / m) and explained(np.linalg.norm(A - r * N))
+    if explained(np.linalg.norm(A)) and np.linalg.norm(N) > floor and not twice:
         return Diagnosis(block, region, "the analytical block is all zero (a layer detached from backprop, "
                          "or a gradient never written)", f"largest analytical {np.abs(A).max():.2g}, "
                          f"largest numerical {np.abs(N).max():.2g}, {entries}")
     if explained(np.linalg.norm(A + N)):
         return Diagnosis(block, region, "the sign is flipped (analytical = -numerical)",
                          f"|analytical + numerical| <= {np.abs(A + N).max():.2g} on {entries}")
-    nn = float(np.vdot(N, N))
     if nn > 0:
-        r = float(np.vdot(A, N)) / nn
         if explained(np.linalg.norm(A - r * N)):
             if m is not None and _near(r, m):
                 cause = f"1/m missing: analytical = m x numerical with m = {m}"

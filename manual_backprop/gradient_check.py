@@ -746,10 +746,16 @@ def check_vjp(f, vjp, x, upstream, *, method="central", rng=None, **options):
         y = np.asarray(f(p if isinstance(x, (dict, list, tuple)) else p["x"]))
         if y.shape != upstream.shape:
             raise ValueError(f"upstream must have the shape of f(x), {y.shape}, got {upstream.shape}")
+        if y.dtype.kind == "f" and y.dtype.itemsize < 8:
+            # J would be float64 carrying y's float32 digits, rounding the checker cannot see
+            raise TypeError(f"f returned {y.dtype} values; numerical derivatives need the forward pass in "
+                            "float64 (float32 rounding, u |J| / eps ~ 6e-8 / 1e-4 ~ 6e-4 relative, is far "
+                            "above the course's 1e-9)")
         return np.sum(y * upstream)
 
     def cost_fn(p):
+        J_p = J(p)  # before the backward pass: a wrong upstream shape is named, not broadcast
         dx = vjp(p if isinstance(x, (dict, list, tuple)) else p["x"], upstream)
-        return J(p), (dx if isinstance(x, (dict, list, tuple)) else {"x": dx})
+        return J_p, (dx if isinstance(x, (dict, list, tuple)) else {"x": dx})
 
     return check_gradients(cost_fn, params, method=method, cost=J, rng=rng, **options)

@@ -84,18 +84,34 @@ def directional_difference(J, theta, u, eps=1e-4):
 def random_unit_directions(P, n, rng, *, support=None):
     """n random unit vectors of length P, the rows of an (n, P) array, drawn from ``rng``.
 
-    Normal vectors divided by their norm are uniform on the sphere. ``support`` (indices) confines
-    them to those coordinates, zero elsewhere. ``rng`` is a numpy.random.Generator.
+    Normal vectors divided by their norm are uniform on the sphere. ``support`` (indices, or a
+    boolean mask of length P) confines them to those coordinates, zero elsewhere. ``rng`` is a numpy.random.Generator.
     """
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    support = np.arange(P) if support is None else np.asarray(support, dtype=np.intp)
+    support = np.arange(P) if support is None else _as_support(support, P)
     if support.size == 0:
         raise ValueError("the support of the directions is empty")
     directions = np.zeros((n, P))
     directions[:, support] = rng.standard_normal((n, support.size))
     directions /= np.linalg.norm(directions, axis=1, keepdims=True)
     return directions
+
+
+def _as_support(support, P):
+    """Indices in 0..P-1 (integers), or a boolean mask of length P, as an array of indices."""
+    raw = np.asarray(support)
+    if raw.dtype.kind == "b":
+        if raw.shape != (P,):
+            raise ValueError(f"support as a boolean mask must have shape ({P},), got {raw.shape}")
+        return np.flatnonzero(raw)
+    if raw.size and raw.dtype.kind not in "iu":
+        raise TypeError(f"support must hold integer indices or be a boolean mask, got dtype {raw.dtype}")
+    indices = raw.astype(np.intp).ravel()
+    if indices.size and (indices.min() < 0 or indices.max() >= P):
+        raise ValueError(f"support must hold indices from 0 to {P - 1}, got {int(indices.min())} to "
+                         f"{int(indices.max())}")
+    return indices
 
 
 class NotComplexSafeError(TypeError):
@@ -185,13 +201,15 @@ def cost_value(J, theta, *, where="theta"):
 
 
 def as_theta(theta, name="theta"):
-    """theta as a new 1-D float64 array (float32 and integers upcast); complex or non-finite refused."""
+    """theta as a new 1-D float64 array (float32 and integers upcast); complex, empty or non-finite refused."""
     theta = np.array(theta, copy=True)
     if theta.dtype.kind not in "biuf":
         raise TypeError(f"{name} must be an array of real numbers, got dtype {theta.dtype}")
     theta = theta.astype(np.float64)
     if theta.ndim != 1:
         raise ValueError(f"{name} must be 1-dimensional, got shape {theta.shape}")
+    if theta.size == 0:  # no entry to check: a verdict would pass without testing anything
+        raise ValueError(f"{name} must hold at least one parameter, got none")
     if not np.isfinite(theta).all():
         k = int(np.argmax(~np.isfinite(theta)))
         raise ValueError(f"{name} must be finite, got {theta[k]} at index {k}")

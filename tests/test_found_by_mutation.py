@@ -1,0 +1,76 @@
+"""Faults the mutation run's survivors led to, each fixed in the library and held here."""
+
+import numpy as np
+import pytest
+
+import manual_backprop as mb
+from manual_backprop.activations import sigmoid_gradient, tanh_gradient
+from manual_backprop.diagnosis import diagnose
+from manual_backprop.gradient_check import check_vjp
+from manual_backprop.numerical import random_unit_directions
+
+
+def tanh_layer():
+    x = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+    return x, (lambda x, d: d * (1.0 - np.tanh(x) ** 2))
+
+
+def test_a_float32_forward_pass_is_refused_by_check_vjp_instead_of_failing_a_right_backward_pass():
+    x, backward = tanh_layer()
+    with pytest.raises(TypeError, match="^f returned float32 values; numerical derivatives need the forward pass "
+                                        "in float64"):
+        check_vjp(lambda x: np.tanh(x).astype(np.float32), backward, x, np.ones((3, 4)))
+
+
+def test_a_wrong_upstream_shape_is_named_before_the_backward_pass_runs():
+    x, _ = tanh_layer()
+
+    def backward(x, d):
+        raise AssertionError("the backward pass must not run with an upstream of the wrong shape")
+
+    with pytest.raises(ValueError, match=r"^upstream must have the shape of f\(x\), \(3, 4\), got \(4, 3\)$"):
+        check_vjp(np.tanh, backward, x, np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("theta_vec", [np.zeros(0), []])
+def test_no_parameters_at_all_are_refused_rather_than_passed(theta_vec):
+    with pytest.raises(ValueError, match="^theta_vec must hold at least one parameter, got none$"):
+        mb.check_gradients(lambda t: (0.0, np.zeros(0)), theta_vec)
+
+
+def test_a_boolean_mask_confines_the_random_directions_to_its_true_coordinates():
+    directions = random_unit_directions(4, 3, np.random.default_rng(0), support=[False, False, True, True])
+    assert np.all(directions[:, :2] == 0) and np.all(directions[:, 2:] != 0)
+
+
+@pytest.mark.parametrize("support, error, message", [
+    ([2.7], TypeError, "support must hold integer indices or be a boolean mask, got dtype float64"),
+    ([1, 4], ValueError, "support must hold indices from 0 to 3, got 1 to 4"),
+    ([-1], ValueError, "support must hold indices from 0 to 3, got -1 to -1"),
+    ([True, False], ValueError, r"support as a boolean mask must have shape \(4,\), got \(2,\)"),
+])
+def test_a_support_that_is_not_indices_of_theta_is_refused_naming_it(support, error, message):
+    with pytest.raises(error, match=f"^{message}$"):
+        random_unit_directions(4, 1, np.random.default_rng(0), support=support)
+
+
+@pytest.mark.parametrize("m", [50, 5000])
+def test_a_gradient_divided_by_m_twice_is_named_so_for_any_m(m):
+    rng = np.random.default_rng(0)
+    N, W = rng.standard_normal((25, 401)), rng.standard_normal((25, 401))
+    found = diagnose("Theta(1)", "weights", N, N / m, W, m=m)
+    assert found.cause == f"divided by m twice: analytical = numerical / m with m = {m}"
+
+
+def test_an_all_zero_block_is_still_named_all_zero_when_m_is_large():
+    rng = np.random.default_rng(0)
+    N, W = rng.standard_normal((25, 401)), rng.standard_normal((25, 401))
+    found = diagnose("Theta(1)", "weights", N, np.zeros_like(N), W, m=5000)
+    assert found.cause.startswith("the analytical block is all zero")
+
+
+@pytest.mark.parametrize("g_prime, z", [(sigmoid_gradient, 1 + 1e-300j), (tanh_gradient, 300 + 1e-20j)])
+def test_derivatives_of_complex_input_with_tiny_parts_raise_nothing_under_a_strict_error_state(g_prime, z):
+    with np.errstate(all="raise"):
+        value = g_prime(np.array([z]))
+    assert np.isfinite(value).all()

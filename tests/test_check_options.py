@@ -5,6 +5,8 @@ check_nn_gradients checks nn_cost_function; to see what it reports about a wrong
 a wrong nn_cost_function in its place, as a student's own nnCostFunction would be.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -182,3 +184,14 @@ def test_without_a_generator_the_directional_check_draws_its_directions_from_a_f
     reports = [mb.check_gradients(linear, np.zeros(3), method="directional", n_directions=2) for _ in range(2)]
     assert all(report.passed for report in reports)
     assert not np.array_equal(reports[0].directions, reports[1].directions)
+
+
+def test_a_cost_that_is_not_cost_fns_j_is_refused_with_both_values_and_their_relative_difference():
+    def cost_fn(theta):
+        return float(theta @ theta), 2 * theta
+
+    message = ("cost and cost_fn disagree at theta: cost(theta) = 5.75 but cost_fn(theta)[0] = 5.25 (relative "
+               "difference 0.087, more than the rounding of J, 1e-12): they are not the same J, so no gradient "
+               "check of one against the other means anything")
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        mb.check_gradients(cost_fn, np.array([0.5, -1.0, 2.0]), cost=lambda theta: float(theta @ theta) + 0.5)

@@ -195,3 +195,42 @@ def test_a_cost_that_is_not_cost_fns_j_is_refused_with_both_values_and_their_rel
                "check of one against the other means anything")
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         mb.check_gradients(cost_fn, np.array([0.5, -1.0, 2.0]), cost=lambda theta: float(theta @ theta) + 0.5)
+
+
+def quadratic_with_planted_errors(planted):
+    """(J, grad) of sum(theta^2) / 2 + v . theta on a dict {"a", "b"} of three entries each, ``planted``
+    (six entries, a's then b's) added to the gradient."""
+    v = np.linspace(0.5, 1.5, 6)
+
+    def cost_fn(params):
+        theta = np.concatenate([params["a"], params["b"]])
+        grad = theta + v + planted
+        return float(theta @ theta / 2 + v @ theta), {"a": grad[:3], "b": grad[3:]}
+
+    return cost_fn
+
+
+def test_entries_left_unrefined_once_the_check_has_failed_disagree_and_fail_their_part():
+    cost_fn = quadratic_with_planted_errors(np.array([3e-3, 0, 0, 1e-3, 2e-3, 0]))
+    report = mb.check_gradients(cost_fn, {"a": np.zeros(3), "b": np.zeros(3)}, max_wrong=1, n_worst=6)
+    assert report.verdict == "failed"
+    assert [(entry.name, entry.status) for entry in report.worst] == [
+        ("a[0]", "wrong"), ("b[1]", "disagrees"), ("b[0]", "disagrees")]
+    assert [entry.evidence for entry in report.worst[1:]] == ["not refined: the check had already failed"] * 2
+    assert [(part.block, part.status) for part in report.parts] == [("a", "wrong"), ("b", "wrong")]
+
+
+@pytest.mark.parametrize("dtype, verdict", [(np.float32, "passed"), (np.float64, "failed")])
+def test_with_the_automatic_step_a_gradient_off_by_1e_6_is_within_float32_rounding_but_wrong_in_float64(
+        dtype, verdict):
+    theta = np.linspace(0.0, 1.0, 5)
+    report = mb.check_gradients(lambda t: (float(np.sum(np.sin(t))), (np.cos(t) * (1 + 1e-6)).astype(dtype)),
+                                theta, eps="auto")
+    assert report.verdict == verdict
+
+
+def test_with_the_automatic_step_a_right_float32_gradient_passes():
+    theta = np.linspace(0.0, 1.0, 5)
+    report = mb.check_gradients(lambda t: (float(np.sum(np.sin(t))), np.cos(t).astype(np.float32)), theta,
+                                eps="auto")
+    assert report.verdict == "passed"

@@ -234,3 +234,12 @@ def test_with_the_automatic_step_a_right_float32_gradient_passes():
     report = mb.check_gradients(lambda t: (float(np.sum(np.sin(t))), np.cos(t).astype(np.float32)), theta,
                                 eps="auto")
     assert report.verdict == "passed"
+
+
+@pytest.mark.parametrize("method", ["central", "directional", "complex"])
+def test_the_report_carries_the_reason_of_the_threshold_it_was_judged_by(method):
+    from manual_backprop.thresholds import threshold
+
+    report = mb.check_gradients(lambda t: (np.sum(t ** 4), 4 * t ** 3), np.array([0.5, -1.0]),
+                                method=method, rng=np.random.default_rng(0))
+    assert report.tolerance_reason == threshold(method, np.float64).reason

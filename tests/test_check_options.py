@@ -243,3 +243,13 @@ def test_the_report_carries_the_reason_of_the_threshold_it_was_judged_by(method)
     report = mb.check_gradients(lambda t: (np.sum(t ** 4), 4 * t ** 3), np.array([0.5, -1.0]),
                                 method=method, rng=np.random.default_rng(0))
     assert report.tolerance_reason == threshold(method, np.float64).reason
+
+
+def test_a_part_with_an_entry_on_a_relu_kink_cannot_tell_while_the_other_parts_pass():
+    def cost_fn(params):
+        a, b = params["a"], params["b"]
+        return float(max(a[0], 0.0) + a[1] ** 2 + b[0] ** 2), {"a": np.array([0.0, 2 * a[1]]), "b": 2 * b}
+
+    report = mb.check_gradients(cost_fn, {"a": np.array([0.0, 1.0]), "b": np.array([1.0])})
+    assert report.verdict == "cannot tell"
+    assert [(part.block, part.status) for part in report.parts] == [("a", "cannot tell"), ("b", "ok")]

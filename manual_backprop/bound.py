@@ -320,11 +320,14 @@ class BoundCost:
             if lam == 0:
                 return J_data / m, grad_vec
             squares = 0.0
-            for weights in self.weight_slices:  # ... + (lambda / m) Theta(l)[:, 1:], on contiguous slices
-                w, scratch = theta_vec[weights], self.scratch[weights]
-                with np.errstate(over="ignore", under="ignore"):  # judged below, on the sum
-                    squares += np.dot(w, w)
+            for l, weights in enumerate(self.weight_slices):  # ... + (lambda / m) Theta(l)[:, 1:]
+                w, scratch = theta_vec[weights], self.scratch[weights]  # contiguous in theta_vec and grad_vec
                 grad_vec[weights] += np.multiply(w, lam / m, out=scratch)
+                # The squares into the first block's Delta(l), free now, summed in the same order on
+                # every call (a change of order moves J's last bits, and a training run's path with them).
+                Theta_w, free = thetas[l][:, 1:], first.Delta[l][:, 1:]
+                with np.errstate(over="ignore", under="ignore"):  # judged below, on the sum
+                    squares += np.multiply(Theta_w, Theta_w, out=free).sum()
             if SQUARES_FROM <= squares < np.inf:
                 penalty = lam / (2.0 * m) * squares
             else:  # a square overflowed or lost digits: the library's scaled form

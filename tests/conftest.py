@@ -71,3 +71,15 @@ def pytest_runtest_makereport(item, call):
         if hint:
             report.sections.append(("Hypothesis: to reproduce", hint))
     return report
+
+
+@pytest.fixture
+def figures(monkeypatch):
+    """The figures ``report.plot`` draws, kept open for inspection after it has saved them."""
+    import matplotlib.pyplot as plt
+
+    drawn, close = [], plt.close
+    monkeypatch.setattr(plt, "close", drawn.append)
+    yield drawn
+    for figure in drawn:
+        close(figure)

@@ -7,11 +7,11 @@ course's 3-5-3 debug network), a passing one, and a ReLU network with a kink at 
 """
 
 import matplotlib.image
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 import manual_backprop as mb
+from tests.figures import heat_maps
 from manual_backprop.testing import assert_gradients_close
 from tests import kinks
 from tests.test_gradient_check import check, debug_problem, one_entry_off
@@ -96,18 +96,6 @@ def test_the_assertion_for_a_kink_lists_the_largest_errors_and_each_undecided_en
 # --- the picture
 
 
-@pytest.fixture
-def figures(monkeypatch):
-    """The figures .plot draws, kept open for inspection after it has saved them."""
-    drawn, close = [], plt.close
-    monkeypatch.setattr(plt, "close", drawn.append)
-    yield drawn
-    for figure in drawn:
-        close(figure)
-
-
-def heat_maps(figure):
-    return [axis for axis in figure.axes if axis.get_images()]
 
 
 def test_the_plot_draws_one_heat_map_per_theta_outlining_the_wrong_entry(tmp_path, figures):

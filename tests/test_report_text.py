@@ -13,11 +13,11 @@ import textwrap
 
 import matplotlib
 import matplotlib.image
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 import manual_backprop as mb
+from tests.figures import heat_maps
 
 LAYER_SIZES = (2, 2, 1)
 SLOPES = np.array([1.0, -2.0, 0.5, 1.0, -1.0, 2.0, 0.25, -0.5, 1.0])
@@ -487,18 +487,6 @@ def test_the_rows_decided_by_shorter_steps_are_listed_up_to_twenty_then_counted(
 # --- the picture
 
 
-@pytest.fixture
-def figures(monkeypatch):
-    """The figures .plot draws, kept open for inspection after it has saved them."""
-    drawn, close = [], plt.close
-    monkeypatch.setattr(plt, "close", drawn.append)
-    yield drawn
-    for figure in drawn:
-        close(figure)
-
-
-def heat_maps(figure):
-    return [axis for axis in figure.axes if axis.get_images()]
 
 
 # A reader's own matplotlib style: the plot keeps its colours, outlines and shapes whatever it says.

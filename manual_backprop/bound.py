@@ -22,9 +22,10 @@ Threads: NumPy's BLAS runs with one thread during a call (the caller's setting i
 it): BLAS threads spin waiting for each other, and a call whose second thread shares a core with
 another process takes many times its one-thread time. From PARALLEL_ABOVE_FLOPS of products up,
 the examples are split into one block of rows per core this process may use, each block's
-forward and backward pass on its own thread (NumPy releases the GIL in products and elementwise
-passes, so the passes run in parallel too, which BLAS threads never do), and the blocks' J and
-Delta(l) are added at the end, in a fixed order. The number of blocks follows from the sizes and
+forward and backward pass on its own thread, and the blocks' J and Delta(l) are added at the end,
+in a fixed order. (Measured on 2 cores, the blocks pay at the largest networks only: two threads
+that run the same product at the same moment each take about twice its time alone; see
+PARALLEL_ABOVE_FLOPS below.) The number of blocks follows from the sizes and
 the cores alone, never from the machine's load, so the same call on the same machine gives the
 same bits every time. Sigmoid, tanh and ReLU hidden units; the sigmoid output is computed into
 kept arrays, the softmax output by the library's functions.
@@ -64,6 +65,7 @@ def _weight_slices(layer_sizes):
         slices.append(slice(start + rows, start + rows * cols))
         start += rows * cols
     return slices
+
 
 __all__ = ["BoundCost"]
 

@@ -77,6 +77,9 @@ class Layout:
             return np.asarray(structure)
         items = structure if self.kind == "list" else [structure[key] if key in structure else None
                                                         for key in self.keys]
+        extra = [key for key in structure if key not in self.keys] if self.kind == "dict" else []
+        if extra:
+            raise ValueError(f"{what} has entries the parameters lack: {', '.join(map(repr, extra))}")
         if len(items) != len(self.shapes):
             raise ValueError(f"{what} must have {len(self.shapes)} arrays like the parameters, got {len(items)}")
         arrays = []
@@ -146,7 +149,12 @@ def _arrays_layout(kind, arrays, names, keys):
             raise TypeError(f"parameter {name} must be an array of real numbers, got dtype {raw.dtype}")
         if raw.dtype.kind == "f" and raw.dtype != np.float64:
             upcast = str(raw.dtype)
-        converted.append(raw.astype(np.float64))
+        array = raw.astype(np.float64)
+        if not np.isfinite(array).all():
+            position = np.unravel_index(int(np.argmax(~np.isfinite(array))), array.shape)
+            where = f"[{', '.join(map(str, position))}]" if position else ""
+            raise ValueError(f"parameter {name}{where} must be finite, got {array[position]}")
+        converted.append(array)
     theta = as_theta(np.concatenate([a.ravel() for a in converted]), "the parameters")
     blocks, parts, start = [], [], 0
     for name, array in zip(names, converted):

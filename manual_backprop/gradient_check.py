@@ -261,7 +261,8 @@ class GradientCheckReport:
         lines.append(f"Largest error: {self.max_abs_error:.3g} absolute, {self.max_rel_error:.3g} relative")
         lines.extend(self.notes)
         if self.parts:
-            lines += ["", "By part (layer l is Theta(l), counted from 1 as in the course; rows and columns from 0):"]
+            lines += ["", "By part (layer l is Theta(l), counted from 1 as in the course; rows and columns from 0):"
+                      if self.layer_sizes else "By part (entries counted from 0):"]
             lines.extend(f"  {part}" for part in self.parts)
         if self.worst:
             lines += ["", "Wrong entries:" if self.verdict == "failed" else "Largest errors:"]
@@ -283,7 +284,7 @@ class GradientCheckReport:
                 "directional": f"{len(self.numerical)} directional differences, {step}",
                 "complex": f"complex step, h = {self.step}"}[self.method]
         shape = f"network {'-'.join(map(str, self.layer_sizes))}, " if self.layer_sizes else ""
-        return f"Gradient check ({what}): {shape}{self.n_parameters} parameters, cost J = {self.cost:.10g}"
+        return f"Gradient check ({what}): {shape}{self.n_parameters} parameter{'' if self.n_parameters == 1 else 's'}, cost J = {self.cost:.10g}"
 
     def __str__(self):
         return self.format()
@@ -433,6 +434,7 @@ class _Check:
         self.real_tol = threshold("central", dtype)  # real differences, also for the complex method
         self.notes = []
         self.unconfirmed = None
+        self.steps = {}  # row -> the step whose difference decided it (the first pass's, or a refinement's)
 
     def allowed(self, tol):
         floor = tol.atol * max(1.0, abs(self.J0))
@@ -508,6 +510,7 @@ class _Check:
         """Refine one disagreeing row: (status, evidence, settled numerical, settled analytical)."""
         refined = refine(self._line(v), first_step, self.rho, allowed)
         status = refined.outcome
+        self.steps[index] = refined.steps[-1].s
         if self.method == "complex":
             # The complex step is exact on an analytic piece of J: its disagreement stands unless real
             # differences show theta on a kink (where the piece it differentiated is ambiguous).
@@ -532,6 +535,7 @@ class _Check:
         status = np.array(["agrees"] * n, dtype=object)
         evidence = [""] * n
         settled_num, settled_ana = numerical.copy(), analytical.copy()
+        self.steps = dict(enumerate(first))
         n_wrong = 0
         for i in disagree[np.argsort(-errors[disagree], kind="stable")]:
             if n_wrong >= self.opts.max_wrong:
@@ -604,7 +608,7 @@ class _Check:
         worst = [entry(i) for i in order[:self.opts.n_worst] if errors[i] > 0]
         parts, diagnoses = self._parts(settled_num, settled_ana, status, allowed, U)
         if verdict == "failed" and U is not None and worst:
-            worst = [self._bisect(U, numerical, analytical, status, parts)]
+            worst = [self._bisect(U, settled_num, settled_ana, status)]
         blocks = tuple((b.name, b.indices, b.bias_column) for b in layout.blocks) if U is None else ()
         return GradientCheckReport(
             method=self.method, cost=self.J0, numerical=settled_num, analytical=settled_ana,
@@ -656,39 +660,43 @@ class _Check:
                                       bias_column=block.bias_column))
         return tuple(parts), tuple(diagnoses)
 
-    def _bisect(self, U, numerical, analytical, status, parts):
+    def _bisect(self, U, numerical, analytical, status):
         """A wrong entry from a wrong direction: halve its support, keep the half that errs more.
 
-        The error e(u) = slope along u - u . grad is linear in u, so with u = u1 + u2 split over two
-        halves of its support, e(u2) = e(u) - e(u1): one directional difference per halving.
+        Each half's error e(u_h) = slope along u_h - u_h . grad is measured at the step s that decided
+        the direction wrong (a refinement's last step, where the difference has settled), not at eps:
+        at a long step on a curved J the truncation of a right half can outweigh the error of the wrong
+        one. ``numerical`` and ``analytical`` are the rows' slopes at those steps. Two directional
+        differences per halving, and one for the entry found.
         """
-        theta, eps = self.layout.theta, (1e-4 if self.opts.eps == "auto" else self.opts.eps)
+        theta = self.layout.theta
         wrong = [i for i in range(len(U)) if status[i] in ("wrong", "disagrees")]
         offset = len(U) - len(self.layout.parts)
         in_parts = [i for i in wrong if i >= offset]
         i = max(in_parts or wrong, key=lambda i: abs(numerical[i] - analytical[i]))
-        u, error = U[i], numerical[i] - analytical[i]
+        u, s, error = U[i], float(self.steps[i]), abs(numerical[i] - analytical[i])
+        # The shortest step at which the rounding of J, rho / s, is a tenth of the error hunted (not
+        # below 1e-8): the truncation of every half is then as small as the rounding lets it be.
+        if error > 0:
+            s = min(s, max(10 * self.rho / error, threshold("smallest_step").atol))
         support = np.flatnonzero(u)
         while support.size > 1:
-            first, second = support[: support.size // 2], support[support.size // 2:]
-            u1 = np.zeros_like(u)
-            u1[first] = u[first]
-            error1 = directional_difference(self.J, theta, u1, eps) - u1 @ self.grad
-            if abs(error1) >= abs(error - error1):
-                support, u, error = first, u1, error1
-            else:
-                u2 = np.zeros_like(u)
-                u2[second] = u[second]
-                support, u, error = second, u2, error - error1
+            halves = []
+            for half in (support[: support.size // 2], support[support.size // 2:]):
+                u_h = np.zeros_like(u)
+                u_h[half] = u[half]
+                halves.append((abs(directional_difference(self.J, theta, u_h, s) - u_h @ self.grad), half, u_h))
+            (error1, first, u1), (error2, second, u2) = halves
+            support, u = (first, u1) if error1 >= error2 else (second, u2)
         k = int(support[0])
         e_k = np.zeros_like(u)
         e_k[k] = 1.0
         block, position = self.layout.locate(k)
         layer = block.layer if block is not None else None
         row, column = position if layer is not None else (None, None)
-        numerical_k = directional_difference(self.J, theta, e_k, eps)
+        numerical_k = directional_difference(self.J, theta, e_k, s)
         return EntryError(k, layer, row, column, float(numerical_k), float(self.grad[k]),
-                          label=self.layout.name(k), status="wrong", evidence="found by bisection")
+                          label=self.layout.name(k), status="wrong", evidence=f"found by bisection at step {s:.0e}")
 
 
 def _part_name(part):

@@ -74,3 +74,20 @@ def test_derivatives_of_complex_input_with_tiny_parts_raise_nothing_under_a_stri
     with np.errstate(all="raise"):
         value = g_prime(np.array([z]))
     assert np.isfinite(value).all()
+
+
+@pytest.mark.parametrize("k", [0, 5, 10, 15])
+def test_the_directional_bisection_names_the_wrong_entry_where_long_steps_truncate_on_a_curved_cost(k):
+    # J = exp(c . theta) + theta . theta / 2 bends along every direction at once: at eps = 1e-2 the
+    # truncation of a right half's difference outweighed the wrong half's error, and the bisection,
+    # run at eps and splitting one measured error by subtraction, named a right entry.
+    c, theta = np.linspace(1.0, 3.0, 16), np.full(16, 0.3)
+
+    def cost_fn(t):
+        grad = c * np.exp(c @ t) + t
+        grad[k] += 1e-2
+        return np.exp(c @ t) + t @ t / 2, grad
+
+    report = mb.check_gradients(cost_fn, theta, method="directional", n_directions=2, eps=1e-2,
+                                rng=np.random.default_rng(k))
+    assert report.verdict == "failed" and [entry.index for entry in report.worst] == [k]

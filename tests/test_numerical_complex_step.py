@@ -41,7 +41,7 @@ def test_the_directional_method_names_each_direction_and_the_entry_its_bisection
 
     report = check(lambda t: one_entry_off(t, factor=1.01), method="directional")
     (found,) = report.worst
-    assert (found.index, found.status, found.evidence) == (7, "wrong", "found by bisection")
+    assert (found.index, found.status, found.evidence) == (7, "wrong", "found by bisection at step 1e-08")
     assert report.reason.startswith("8 directions wrong (and 1 more disagreeing, not refined)")
     names = [entry.name for entry in report.refined]
     assert names[0] == "random direction 0" and names[-1] == "the direction within Theta(1) weights"

@@ -6,6 +6,8 @@ to rounding, with planted errors in the gradient where a test needs wrong entrie
 cost, is what is under test.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -281,9 +283,9 @@ def test_parameters_the_checker_cannot_take_are_refused_naming_the_argument_and_
 
 @pytest.mark.parametrize("params", [{"W": np.ones(2), "b": np.array([0.0, np.inf])},
                                     [np.ones(2), np.array([0.0, np.inf])]], ids=["dict", "list"])
-def test_a_non_finite_array_entry_is_refused_naming_the_parameters_and_the_value(params):
-    # The index counts entries across all arrays (here 3); the array's own name is not given.
-    with pytest.raises(ValueError, match=r"^the parameters must be finite, got inf at index 3$"):
+def test_a_non_finite_array_entry_is_refused_naming_the_array_the_entry_and_the_value(params):
+    name = "b" if isinstance(params, dict) else "params[1]"
+    with pytest.raises(ValueError, match=rf"^parameter {re.escape(name)}\[1\] must be finite, got inf$"):
         mb.check_gradients(never_called, params)
 
 
@@ -298,7 +300,10 @@ def test_a_non_finite_array_entry_is_refused_naming_the_parameters_and_the_value
      r"the gradient cost_fn returned has no entry 'params\[1\]'"),
     ([np.ones((3, 2)), np.ones(2)], [np.ones((3, 2)), np.ones(3)],
      r"the gradient cost_fn returned params\[1\] must have shape \(2,\) like the parameter, got \(3,\)"),
-], ids=["missing key", "transposed array", "one array short", "None for an array", "array of another shape"])
+    ({"W1": np.ones((3, 2)), "b1": np.ones(2)}, {"W1": np.ones((3, 2)), "b1": np.ones(2), "W2": np.ones(1)},
+     r"the gradient cost_fn returned has entries the parameters lack: 'W2'"),
+], ids=["missing key", "transposed array", "one array short", "None for an array", "array of another shape",
+        "extra key"])
 def test_a_gradient_not_in_the_form_of_the_parameters_is_refused_naming_the_array(params, gradient, message):
     with pytest.raises(ValueError, match=f"^{message}$"):
         mb.check_gradients(lambda p: (0.0, gradient), params)

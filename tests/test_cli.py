@@ -158,7 +158,10 @@ def test_a_bad_output_folder_stops_the_run_before_training_and_leaves_no_file(ca
 def test_ctrl_c_during_training_prints_one_line_and_exits_130(tmp_path):
     command = [sys.executable, "-u", "-m", "manual_backprop", "train", "--optimizer", "gd", "--max-iter", "1000000",
                "--no-baseline", "--out", str(tmp_path)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C at a terminal reaches a process whose SIGINT is in its default state; a test runner may
+    # have set it to ignored (mutmut's workers do), which the child would inherit and Python keep.
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         for line in process.stdout:
             if line.startswith("training:"):

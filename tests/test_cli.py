@@ -156,12 +156,15 @@ def test_a_bad_output_folder_stops_the_run_before_training_and_leaves_no_file(ca
 
 
 def test_ctrl_c_during_training_prints_one_line_and_exits_130(tmp_path):
-    command = [sys.executable, "-u", "-m", "manual_backprop", "train", "--optimizer", "gd", "--max-iter", "1000000",
+    # Ctrl-C at a terminal reaches a process whose SIGINT is in its default state, where Python raises
+    # KeyboardInterrupt. A test runner may have set SIGINT to ignored (mutmut's workers do), which a child
+    # inherits and Python then keeps: so the child restores Python's handler and runs the module as
+    # `python -m manual_backprop` would.
+    start = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+             "sys.argv[0] = 'manual-backprop'; runpy.run_module('manual_backprop', run_name='__main__', alter_sys=True)")
+    command = [sys.executable, "-u", "-c", start, "train", "--optimizer", "gd", "--max-iter", "1000000",
                "--no-baseline", "--out", str(tmp_path)]
-    # Ctrl-C at a terminal reaches a process whose SIGINT is in its default state; a test runner may
-    # have set it to ignored (mutmut's workers do), which the child would inherit and Python keep.
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         for line in process.stdout:
             if line.startswith("training:"):

@@ -80,6 +80,15 @@ METHODS = ("vectorized", "loop")
 # u g'(z) absolutely. The arrays are computed in place: at the sizes of the course's networks a
 # fresh temporary costs more than the arithmetic done in it.
 
+def _as_floating(z):
+    """z (an array, a list or a number) as a 1-d floating array of at least one element, and its shape:
+    integers become float64, floats keep their precision (float32 stays float32)."""
+    z = np.asarray(z)
+    if z.dtype.kind not in "biufc":
+        raise TypeError(f"z must be an array of numbers, got dtype {z.dtype}")
+    return np.atleast_1d(z.astype(np.result_type(z.dtype, np.float32), copy=False)), z.shape
+
+
 def sigmoid_derivatives(z):
     """(g, g', g'') of the sigmoid at z, elementwise:
 
@@ -90,7 +99,7 @@ def sigmoid_derivatives(z):
     g(-z) = 1 - g(z) computed on its own, without the cancellation 1 - g(z) when g(z) ~ 1, so
     g' and g'' are accurate to a few ulp relative wherever |z| >= 0.7, saturated units included.
     """
-    z = np.asarray(z, dtype=np.result_type(z, np.float32))
+    z, shape = _as_floating(z)
     with np.errstate(over="ignore", under="ignore"):  # e^z = inf gives the correct g = 0
         g = np.negative(z)
         np.exp(g, out=g)
@@ -102,7 +111,7 @@ def sigmoid_derivatives(z):
         g1 = g * g2                      # g'(z)
         g2 -= g
         g2 *= g1                         # g''(z)
-    return g, g1, g2
+    return g.reshape(shape), g1.reshape(shape), g2.reshape(shape)
 
 
 def tanh_derivatives(z):
@@ -115,7 +124,7 @@ def tanh_derivatives(z):
     sech^2 from e has no cancellation where |tanh(z)| rounds to 1 (1 - g^2 would give 0), so
     g' and g'' are accurate to a few ulp relative everywhere.
     """
-    z = np.asarray(z, dtype=np.result_type(z, np.float32))
+    z, shape = _as_floating(z)
     with np.errstate(under="ignore"):
         g = np.tanh(z)
         g1 = np.abs(z)
@@ -128,7 +137,7 @@ def tanh_derivatives(z):
         g1 *= 4.0                        # g'(z)
         np.multiply(g, g1, out=g2)
         g2 *= -2.0                       # g''(z)
-    return g, g1, g2
+    return g.reshape(shape), g1.reshape(shape), g2.reshape(shape)
 
 
 def relu_derivatives(z):
@@ -139,8 +148,8 @@ def relu_derivatives(z):
     derivative of the one-sided choice g'(0) = 0 that backprop makes, exact wherever no z sits
     exactly on the kink.
     """
-    z = np.asarray(z, dtype=np.result_type(z, np.float32))
-    return relu(z), (z > 0).astype(z.dtype), np.zeros_like(z)
+    z, shape = _as_floating(z)
+    return relu(z).reshape(shape), (z > 0).astype(z.dtype).reshape(shape), np.zeros(shape, z.dtype)
 
 
 def sigmoid_second_derivative(z):

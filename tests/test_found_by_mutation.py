@@ -91,3 +91,19 @@ def test_the_directional_bisection_names_the_wrong_entry_where_long_steps_trunca
     report = mb.check_gradients(cost_fn, theta, method="directional", n_directions=2, eps=1e-2,
                                 rng=np.random.default_rng(k))
     assert report.verdict == "failed" and [entry.index for entry in report.worst] == [k]
+
+
+@pytest.mark.parametrize("derivatives", [mb.hessian.sigmoid_derivatives, mb.hessian.tanh_derivatives,
+                                         mb.hessian.relu_derivatives])
+@pytest.mark.parametrize("z", [[1.0, -2.0], (0.5,), 3.0, [[0.25, -0.75]]], ids=["list", "tuple", "number", "nested list"])
+def test_second_order_derivatives_take_lists_and_numbers_as_the_same_values_in_an_array(derivatives, z):
+    # They read a list as a dtype description (np.result_type) and broke on a number (out= of a NumPy scalar).
+    expected = derivatives(np.array(z, dtype=np.float64).reshape(-1))
+    for got, want in zip(derivatives(z), expected):
+        assert got.shape == np.shape(z) and got.dtype == np.float64
+        np.testing.assert_array_equal(got.reshape(-1), want)
+
+
+def test_second_order_derivatives_refuse_what_is_not_numbers_by_name():
+    with pytest.raises(TypeError, match=r"^z must be an array of numbers, got dtype <U1$"):
+        mb.hessian.sigmoid_derivatives(["a"])

@@ -5,6 +5,7 @@
     python -m tests.mutation_score --survivors    # the survivors that are not listed as equivalent
     python -m tests.mutation_score --survivors --diffs   # the same, each with its diff (Markdown)
     python -m tests.mutation_score --part "second order"
+    python -m tests.mutation_score --part all     # every mutated module: core, checker, second order, bound
 
 A mutant is *equivalent* when no input a user can give tells it from the original; each is listed
 with its reason in tests/mutation_equivalents.md (a table whose first column is the mutant's name).
@@ -76,12 +77,14 @@ def score(row):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", action="append", choices=list(PARTS),
-                        help="a part of the package (default: core and checker); repeat for several")
+    parser.add_argument("--part", action="append", choices=list(PARTS) + ["all"],
+                        help="a part of the package (default: core and checker; all: every part); repeat for several")
     parser.add_argument("--survivors", action="store_true", help="list the survivors not listed as equivalent")
     parser.add_argument("--diffs", action="store_true", help="with --survivors: each survivor's diff, in Markdown")
     args = parser.parse_args(argv)
     parts = args.part or ["core", "checker"]
+    if "all" in parts:
+        parts = list(PARTS)
     equivalent = equivalent_names()
     columns = ("mutants", "unchecked", "killed", "survived", "equivalent", "other")
     if not args.survivors:
@@ -103,7 +106,8 @@ def main(argv=None):
             everything.update(total)
             print(f"{part:<22}" + "".join(f"{total[c]:>11}" for c in columns) + f"{score(total):>9.1%}")
     if not args.survivors and len(parts) > 1:
-        print(f"{' and '.join(parts):<22}" + "".join(f"{everything[c]:>11}" for c in columns)
+        name = "all" if parts == list(PARTS) else " and ".join(parts)
+        print(f"{name:<22}" + "".join(f"{everything[c]:>11}" for c in columns)
               + f"{score(everything):>9.1%}")
 
 

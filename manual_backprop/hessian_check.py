@@ -30,11 +30,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._arguments import as_count, as_layer_sizes
+from ._arguments import as_array, as_count, as_layer_sizes
 from .backprop import nn_cost_function
 from .forward import forward_propagation
 from .hessian import METHODS, hessian_vector_product
-from .unrolling import reshape, theta_shapes
+from .unrolling import n_params, reshape, theta_shapes
 
 __all__ = ["check_hessian_vector_products", "HessianCheckReport", "BlockError", "DEFAULT_RTOL", "DEFAULT_EPS"]
 
@@ -128,6 +128,22 @@ def _blocks(layer_sizes):
     return blocks
 
 
+def _as_product(Hv, P):
+    """What hvp returned, as a float64 (P,) array: another shape, or a non-finite entry, is refused."""
+    Hv = np.asarray(Hv)
+    if Hv.shape != (P,):
+        raise ValueError(f"hvp must return an array of shape ({P},) like v, got shape {Hv.shape}")
+    try:  # real numbers of any kind (integers, float32, mpmath's mpf in an object array) as float64
+        if Hv.dtype.kind in "cSUV":
+            raise TypeError
+        Hv = Hv.astype(np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"hvp must return real numbers, got dtype {Hv.dtype}") from None
+    if not np.isfinite(Hv).all():
+        raise FloatingPointError(f"hvp returned {np.count_nonzero(~np.isfinite(Hv))} non-finite entries")
+    return Hv
+
+
 def check_hessian_vector_products(theta_vec, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", output="sigmoid",
                                   method="vectorized", hvp=None, n_directions=2, rng=None, eps=DEFAULT_EPS,
                                   rtol=DEFAULT_RTOL):
@@ -155,7 +171,10 @@ def check_hessian_vector_products(theta_vec, layer_sizes, X, y, lam=0.0, *, acti
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     rng = np.random.default_rng() if rng is None else rng
     kwargs = dict(activation=activation, output=output)
-    theta_vec = np.asarray(theta_vec, dtype=np.float64)
+    theta_vec = as_array("theta_vec", theta_vec, ndim=1).astype(np.float64)
+    P = n_params(layer_sizes)
+    if theta_vec.size != P:
+        raise ValueError(f"theta_vec must have length {P} for layer sizes {layer_sizes}, got {theta_vec.size}")
     if hvp is None:
         def hvp(v):
             return hessian_vector_product(theta_vec, layer_sizes, X, y, lam, v, **kwargs, method=method)
@@ -166,7 +185,6 @@ def check_hessian_vector_products(theta_vec, layer_sizes, X, y, lam=0.0, *, acti
     def hidden_signs(theta):
         return [z > 0 for z in forward_propagation(reshape(theta, layer_sizes), X, **kwargs).z[1:-1]]
 
-    P = theta_vec.size
     blocks = _blocks(layer_sizes)
     directions = [(None, rng.standard_normal(P)) for _ in range(n_directions)]
     for k, (_, _, index) in enumerate(blocks):
@@ -185,7 +203,7 @@ def check_hessian_vector_products(theta_vec, layer_sizes, X, y, lam=0.0, *, acti
             kinks += 1
             continue
         numerical.append((gradient(theta_vec + eps * u) - gradient(theta_vec - eps * u)) / (2 * eps) * norm)
-        analytical.append(np.asarray(hvp(d), dtype=np.float64))
+        analytical.append(_as_product(hvp(d), P))
         confined.append(k)
     numerical, analytical = np.array(numerical).reshape(-1, P), np.array(analytical).reshape(-1, P)
     error = numerical - analytical

@@ -107,3 +107,32 @@ def test_second_order_derivatives_take_lists_and_numbers_as_the_same_values_in_a
 def test_second_order_derivatives_refuse_what_is_not_numbers_by_name():
     with pytest.raises(TypeError, match=r"^z must be an array of numbers, got dtype <U1$"):
         mb.hessian.sigmoid_derivatives(["a"])
+
+
+def small_network():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=21), (3, 4, 1), rng.normal(size=(5, 3)), np.array([0, 1, 0, 1, 1])
+
+
+@pytest.mark.parametrize("hvp, error, message", [
+    (lambda v: np.full(v.size, np.nan), FloatingPointError, "hvp returned 21 non-finite entries"),
+    (lambda v: v[:, None], ValueError, r"hvp must return an array of shape \(21,\) like v, got shape \(21, 1\)"),
+    (lambda v: v + 0j, TypeError, "hvp must return real numbers, got dtype complex128"),
+], ids=["NaN", "a column", "complex"])
+def test_a_hessian_check_refuses_an_h_v_it_cannot_judge_instead_of_passing_it(hvp, error, message):
+    # An H v of NaN passed: the relative difference NaN failed "> 0" and was taken as 0.
+    theta_vec, layer_sizes, X, y = small_network()
+    with pytest.raises(error, match=f"^{message}$"):
+        mb.check_hessian_vector_products(theta_vec, layer_sizes, X, y, hvp=hvp, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("theta_vec, error, message", [
+    (small_network()[0][:17], ValueError, r"theta_vec must have length 21 for layer sizes \(3, 4, 1\), got 17"),
+    (small_network()[0] + 0j, TypeError, "theta_vec must be an array of real numbers, got dtype complex128"),
+], ids=["too short", "complex"])
+def test_a_hessian_check_refuses_a_theta_vec_that_does_not_fit_by_name(theta_vec, error, message):
+    # A short theta_vec gave an IndexError where the directions were drawn; a complex one was checked
+    # on its real part, with only NumPy's ComplexWarning.
+    _, layer_sizes, X, y = small_network()
+    with pytest.raises(error, match=f"^{message}$"):
+        mb.check_hessian_vector_products(theta_vec, layer_sizes, X, y)

@@ -398,6 +398,20 @@ TOLERANCES = {
         "(s^2 / 6) 6 + rho / s, is (3/2) rho / s up to a few roundings. Measured over theta_0 in "
         "{0, 0.3, -1.7, 2} and rho from 1e-16 to 1e-11: s within 1.8e-7, the bound within 1e-15",
     ),
+    # --- mutation testing: the bound cost function's kept arrays
+    ("call_allocation_bytes", _F64): Tolerance(
+        0.0, 2.0 ** 18,
+        "bytes a call of BoundCost after its first may allocate (tracemalloc's peak) beyond the "
+        "grad_vec it returns: NumPy's ufunc buffers for the strided views a(l)[:, 1:] and "
+        "Theta(l)[:, 1:], at most 3 operands x np.getbufsize() = 8192 elements x 8 bytes = 196,608, "
+        "whatever m, plus a few KB of Python objects; measured 196,100 to 199,820 (sigmoid output; "
+        "sigmoid, tanh and ReLU hidden units; 8-300-300 at m = 800, 8-400-400 at m = 400 and 1000, "
+        "50-300-300-50 at m = 500; lambda = 0.5, one block). 256 KiB is about a third of the "
+        "smallest array an allocating g', g, output or regulariser adds at 8-300-300, m = 800: "
+        "Theta(2)[:, 1:]'s 300 x 300 squares, 720 KB (an allocating ReLU g' measured 1.42 MB, an "
+        "allocating regulariser 725 KB, an allocating output 5.0 MB)",
+        "absolute",
+    ),
 }
 
 

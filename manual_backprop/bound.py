@@ -197,9 +197,10 @@ class _Block:
 def _g_and_g_prime(act, z, g_prime):
     """g(z) written over z (a view into a(l+1)) and g'(z), taken from z, into ``g_prime``.
 
-    Sigmoid: e = exp(-z), clipped at the largest float (so that z < -709 gives a tiny a and a
-    tiny g', never inf * 0), is kept in ``g_prime`` while a = 1 / (1 + e) is formed over z; then
-    g' = (e a) a = e / (1 + e)^2, right to a few ulp wherever it is a normal float. Tanh:
+    Sigmoid: e = exp(-z) is kept in ``g_prime`` while a = 1 / (1 + e) is formed over z (e = inf,
+    z < -709.78, gives a = 0, where e^z is 0 or a subnormal); then e is clipped at the largest float,
+    so that g' = (e a) a = e / (1 + e)^2 is 0 there, never inf * 0, and right to a few ulp wherever
+    it is a normal float. Tanh:
     g' = 1 / cosh(z)^2 (cosh = inf gives the correct 0), then g = tanh(z). ReLU: g' = [z > 0].
     """
     name = act.name
@@ -207,11 +208,11 @@ def _g_and_g_prime(act, z, g_prime):
         with np.errstate(over="ignore", under="ignore"):  # as activations.sigmoid: exp(-z) = inf, g = 0 are right
             np.negative(z, out=g_prime)
             np.exp(g_prime, out=g_prime)
-            np.minimum(g_prime, _FLOAT_MAX, out=g_prime)
             np.add(g_prime, 1.0, out=z)
             # 1 / x by np.divide, as activations.sigmoid: 0.042 ms where np.reciprocal takes 0.058
             # (a(2) at 64-25-10, m = 1797; bit for bit the same; python -m benchmarks.profile).
-            np.divide(1.0, z, out=z)
+            np.divide(1.0, z, out=z)  # a = 0 where e = inf (z < -709.78): e^z rounds to 0 or a subnormal
+            np.minimum(g_prime, _FLOAT_MAX, out=g_prime)  # then g' = (e a) a = 0 there, not inf * 0
             g_prime *= z
             g_prime *= z
     elif name == "tanh":
@@ -271,8 +272,9 @@ class BoundCost:
     lam : lambda >= 0; activation, output : as for ``nn_cost_function``;
     blocks : "auto" (one per core this process may use from PARALLEL_ABOVE_FLOPS of products up,
         else 1: fixed by the sizes and the cores, never by the machine's load) or an int: the
-        examples are split into this many blocks of rows, run at once on as many threads with one
-        BLAS thread each, and their sums added in a fixed order;
+        examples are split into this many blocks of rows, run on the caller's thread and a pool of
+        one thread per further core (more blocks than cores wait their turn), with one BLAS thread
+        each, and their sums added in a fixed order;
     blas_threads : the BLAS threads inside a call: 1 (the default, see "Threads" above) or None,
         which leaves the caller's setting: on a quiet machine one block on every core's BLAS thread
         is the fastest from 64-25-10 up, and with another process busy on a core it is up to 2.3

@@ -136,3 +136,12 @@ def test_a_hessian_check_refuses_a_theta_vec_that_does_not_fit_by_name(theta_vec
     _, layer_sizes, X, y = small_network()
     with pytest.raises(error, match=f"^{message}$"):
         mb.check_hessian_vector_products(theta_vec, layer_sizes, X, y)
+
+
+def test_the_bound_cost_of_a_hidden_sigmoid_far_below_its_range_matches_the_library():
+    # z = -800: e^z rounds to 0, so a = g' = 0; the bound function clipped e^-z at the largest float
+    # first and took a = 1 / (1 + FLOAT_MAX) = 5.6e-309, which a weight of 1e308 made 0.56 in z(3).
+    theta_vec, X, y = np.array([0.0, -800.0, 0.0, 1e308]), [[1.0]], [1]
+    J, grad = mb.BoundCost((1, 1, 1), X, y)(theta_vec)
+    J_library, grad_library = mb.nn_cost_function(theta_vec, (1, 1, 1), X, y)
+    assert J == J_library and np.array_equal(grad, grad_library)

@@ -299,3 +299,14 @@ def test_an_unknown_method_is_refused_with_the_methods_and_the_value():
     with pytest.raises(ValueError, match="^" + re.escape("method must be one of ('vectorized', 'loop'), got 'fast'")
                        + "$"):
         check(**FLAT, method="fast")
+
+
+def test_an_h_v_of_strings_is_refused_and_one_of_unsigned_integers_is_read_as_numbers():
+    # NumPy would read the strings "0.5" as numbers; an H v is numbers, so text is refused by name.
+    net, kwargs = sigmoid_sigmoid(), {}
+    whole_hvp = library_hvp(net, kwargs)
+    with pytest.raises(TypeError, match=r"^hvp must return real numbers, got dtype <U\d+$"):
+        check(**net, **kwargs, hvp=lambda v: whole_hvp(v).astype(str), rng=np.random.default_rng(0))
+    as_unsigned = check(**net, **kwargs, hvp=lambda v: np.zeros(v.size, dtype=np.uint8), rng=np.random.default_rng(0))
+    as_float = check(**net, **kwargs, hvp=lambda v: np.zeros(v.size), rng=np.random.default_rng(0))
+    assert (as_unsigned.relative_difference, as_unsigned.blocks) == (as_float.relative_difference, as_float.blocks)

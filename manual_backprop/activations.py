@@ -45,7 +45,8 @@ def _as_inexact(z):
 def _exp_minus_abs(z, scale=1.0):
     """exp(-scale |z|), in (0, 1]: no overflow, and an underflow to 0 is the correct rounding.
     For complex z, |z| continues analytically as z or -z, by the sign of the real part."""
-    x = np.abs(z) if z.dtype.kind == "f" else np.where(z.real < 0, -z, z)
+    # np.asarray: for 0-d z a ufunc returns a NumPy scalar, which the in-place steps cannot take as out=
+    x = np.asarray(np.abs(z) if z.dtype.kind == "f" else np.where(z.real < 0, -z, z))
     x *= -scale
     with np.errstate(under="ignore"):
         return np.exp(x, out=x)
@@ -80,7 +81,7 @@ def sigmoid(z, out=None):
 def sigmoid_gradient(z):
     """The course's sigmoidGradient: g'(z) = g(z) (1 - g(z)) = e / (1 + e)^2 with e = exp(-|z|), elementwise."""
     e = _exp_minus_abs(_as_inexact(z))
-    g_prime = np.add(e, 1.0)
+    g_prime = np.asarray(np.add(e, 1.0))
     with np.errstate(under="ignore"):  # tiny values round correctly (a complex step's tiny parts too)
         g_prime *= g_prime
         return np.divide(e, g_prime, out=g_prime)
@@ -94,7 +95,7 @@ def tanh(z, out=None):
 def tanh_gradient(z):
     """g'(z) = 1 - tanh(z)^2 = 4t / (1 + t)^2 with t = exp(-2|z|), elementwise."""
     t = _exp_minus_abs(_as_inexact(z), 2.0)
-    g_prime = np.add(t, 1.0)
+    g_prime = np.asarray(np.add(t, 1.0))
     with np.errstate(under="ignore"):  # tiny values round correctly (a complex step's tiny parts too)
         g_prime *= g_prime
         t *= 4.0

@@ -145,3 +145,11 @@ def test_the_bound_cost_of_a_hidden_sigmoid_far_below_its_range_matches_the_libr
     J, grad = mb.BoundCost((1, 1, 1), X, y)(theta_vec)
     J_library, grad_library = mb.nn_cost_function(theta_vec, (1, 1, 1), X, y)
     assert J == J_library and np.array_equal(grad, grad_library)
+
+
+@pytest.mark.parametrize("z", [0, 0.0, np.float64(0.0), np.array(0.0)], ids=["int", "float", "NumPy scalar", "0-d array"])
+def test_the_courses_sigmoid_gradient_of_zero_is_a_quarter_for_a_number_as_for_an_array(z):
+    # ex4's check sigmoidGradient(0) = 0.25 raised "return arrays must be of ArrayType" on a number.
+    assert sigmoid_gradient(z) == 0.25 and np.shape(sigmoid_gradient(z)) == ()
+    assert tanh_gradient(z) == 1.0 and np.shape(tanh_gradient(z)) == ()
+    assert sigmoid_gradient(np.float32(0.0)).dtype == np.float32

@@ -161,6 +161,7 @@ def _arrays_layout(kind, arrays, names, keys):
         indices = np.arange(start, start + array.size).reshape(array.shape)
         block = Block(name, indices)
         blocks.append(block)
-        parts.append(Part(block, "all", indices.ravel()))
+        if array.size:  # an empty array has a name but no entries: no part to judge, no direction to draw
+            parts.append(Part(block, "all", indices.ravel()))
         start += array.size
     return Layout(kind, theta, blocks, parts, keys=keys, shapes=[a.shape for a in converted], upcast_from=upcast)

@@ -86,7 +86,8 @@ def _as_floating(z):
     z = np.asarray(z)
     if z.dtype.kind not in "biufc":
         raise TypeError(f"z must be an array of numbers, got dtype {z.dtype}")
-    return np.atleast_1d(z.astype(np.result_type(z.dtype, np.float32), copy=False)), z.shape
+    dtype = np.float64 if z.dtype.kind in "biu" else np.result_type(z.dtype, np.float32)
+    return np.atleast_1d(z.astype(dtype, copy=False)), z.shape
 
 
 def sigmoid_derivatives(z):

@@ -153,3 +153,11 @@ def test_the_courses_sigmoid_gradient_of_zero_is_a_quarter_for_a_number_as_for_a
     assert sigmoid_gradient(z) == 0.25 and np.shape(sigmoid_gradient(z)) == ()
     assert tanh_gradient(z) == 1.0 and np.shape(tanh_gradient(z)) == ()
     assert sigmoid_gradient(np.float32(0.0)).dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.uint8, np.uint16, np.bool_])
+def test_second_order_derivatives_of_small_integers_are_float64_as_the_activations_are(dtype):
+    # np.result_type(int16, float32) is float32: small integer z gave float32 g, g' and g''.
+    z = np.array([1, 0], dtype=dtype)
+    for got, want in zip(mb.hessian.sigmoid_derivatives(z), mb.hessian.sigmoid_derivatives(z.astype(np.float64))):
+        assert got.dtype == np.float64 and np.array_equal(got, want)

@@ -44,15 +44,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Rounds and seconds per grid point and load. A contestant whose single call takes longer than
 # slow_s is timed apart, in a few rounds interleaved with ours and the floor (never one of the
-# HEADLINE contestants). max_P skips a contestant above that many parameters.
+# HEADLINE contestants). max_P skips a contestant above that many parameters. settle_s and burst:
+# the default-threads setting times each contestant in steady state, as a training loop calls it
+# (benchmarks/timing.py): settle_s seconds of untimed calls, then the median of burst timed calls.
 CONFIGS = {
     "full": dict(min_rounds=5, max_rounds=60, budget_s=4.0, slow_s=0.5, slow_rounds=3,
                  fd_max_evaluations=4000, loop_max_work=4000, max_P={}, fault_calls=10,
-                 training_iterations=100, training_rounds=3, busy_max_s=900, points=None),
+                 training_iterations=100, training_rounds=3, busy_max_s=900, points=None, settle_s=0.2, burst=3),
     "quick": dict(min_rounds=3, max_rounds=15, budget_s=0.3, slow_s=0.25, slow_rounds=1,
                   fd_max_evaluations=400, loop_max_work=2000, fault_calls=3,
                   max_P={"jax": 0, "directional": 300_000, "loop": 20_000},
-                  training_iterations=10, training_rounds=1, busy_max_s=120, points=("3-5-3", "64-25-10")),
+                  training_iterations=10, training_rounds=1, busy_max_s=120, points=("3-5-3", "64-25-10"),
+                  settle_s=0.02, burst=2),
 }
 
 # The contestants of the default-threads setting: the ones a user would pick between.
@@ -60,9 +63,10 @@ HEADLINE = ("ours", "ours-bound", "floor", "jax-jit", "torch", "sklearn")
 
 SETTINGS = {
     "single": dict(threads=1, clock="cpu", loads=("quiet",), contestants=None, memory=True, suite=True,
-                   training=False, description="one thread per library, the process's CPU time"),
+                   training=False, steady=False, description="one thread per library, the process's CPU time"),
     "default": dict(threads=None, clock="wall", loads=("quiet", "busy"), contestants=HEADLINE, memory=False,
-                    suite=False, training=True, description="each library's default threads, wall-clock time"),
+                    suite=False, training=True, steady=True,
+                    description="each library's default threads, wall-clock time, in steady state"),
 }
 
 
@@ -128,13 +132,14 @@ def page_faults_fresh_process(point, calls, names=("ours", "ours-bound")):
     return json.loads(completed.stdout)
 
 
-def _time_load(calls, fast, slow, config, clock, load):
-    """Time the contestants under one load; returns (summary, usage)."""
+def _time_load(calls, fast, slow, config, clock, load, steady=False):
+    """Time the contestants under one load (in steady state if ``steady``); returns (summary, usage)."""
     meter = CpuMeter().start()
     spinning = busy_core(config["busy_max_s"]) if load == "busy" else nullcontext()
+    settling = dict(settle_s=config["settle_s"], burst=config["burst"]) if steady else {}
     with spinning as spinner:
         times = interleaved({n: calls[n] for n in fast}, min_rounds=config["min_rounds"],
-                            max_rounds=config["max_rounds"], budget_s=config["budget_s"], clock=clock)
+                            max_rounds=config["max_rounds"], budget_s=config["budget_s"], clock=clock, **settling)
         summary = summarise(times)
         if slow:
             slow_times = interleaved({n: calls[n] for n in ["ours", "floor"] + slow},
@@ -150,8 +155,9 @@ def _time_load(calls, fast, slow, config, clock, load):
     return summary, usage
 
 
-def run_point(point, config, names=None, clock=time.perf_counter, loads=("quiet",), memory=True, log=print):
-    """Time one grid point under each load; returns its JSON record."""
+def run_point(point, config, names=None, clock=time.perf_counter, loads=("quiet",), memory=True, log=print,
+              steady=False):
+    """Time one grid point under each load (in steady state if ``steady``); returns its JSON record."""
     problem = make_problem(point)
     P = n_params(point.layer_sizes)
     record = {"network": point.name, "layer_sizes": list(point.layer_sizes), "m": point.m, "P": P,
@@ -189,7 +195,7 @@ def run_point(point, config, names=None, clock=time.perf_counter, loads=("quiet"
     slow = [n for n in calls if single[n] > config["slow_s"] and n not in HEADLINE]
     fast = [n for n in calls if n not in slow]
     for load in loads:
-        summary, usage = _time_load(calls, fast, slow, config, clock, load)
+        summary, usage = _time_load(calls, fast, slow, config, clock, load, steady)
         if "central-diff" not in calls and "cost-only" in summary:
             # gradApprox costs 2P evaluations of the cost, plus J itself.
             estimate = (2 * P + 1) * summary["cost-only"]["median_s"]
@@ -302,7 +308,7 @@ def worker(args):
     clock = time.process_time if setting["clock"] == "cpu" else time.perf_counter
     started, load_before = time.time(), load_average()
     print(f"{args.worker} ({setting['description']}), loads {', '.join(loads)}", flush=True)
-    records = [run_point(point, config, names, clock=clock, loads=loads, memory=setting["memory"])
+    records = [run_point(point, config, names, clock=clock, loads=loads, memory=setting["memory"], steady=setting["steady"])
                for point in _points(args, config)]
     training = None
     if setting["training"] and not args.no_training:

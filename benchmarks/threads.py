@@ -11,7 +11,11 @@ with the BLAS's own threads, and jitted JAX where it is installed. Prints, per n
 of its products, the median times, the median of the per-round ratios (to one block, and to JAX)
 and how many cores other processes used meanwhile: the flops where blocks / one block falls below 1
 on a quiet machine is the threshold ``PARALLEL_ABOVE_FLOPS``. With ``--busy`` the same with one core kept
-busy. Writes threads.md and threads.json into ``--out`` (default benchmarks/results/profile).
+busy. Each contestant is timed in steady state, as a training loop calls it (``--settle`` seconds of
+untimed calls, then ``--burst`` timed ones; see :mod:`benchmarks.timing`); ``--settle 0`` times
+single calls between the neighbours, whose BLAS threads may still be spinning. Writes threads.md
+and threads.json into ``--out`` (default benchmarks/results/profile; with ``--settle 0``, the
+names end in -single-calls).
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--busy", action="store_true", help="keep one core busy while timing")
     parser.add_argument("--budget", type=float, default=2.0, help="seconds of rounds per network (default 2)")
+    parser.add_argument("--settle", type=float, default=0.2,
+                        help="seconds of untimed calls before each contestant's timed calls in a round (default 0.2; "
+                             "0: single calls, one per round)")
+    parser.add_argument("--burst", type=int, default=3, help="timed calls per contestant and round (default 3)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/profile"))
     args = parser.parse_args(argv)
     from manual_backprop import nn_cost_function
@@ -60,7 +68,8 @@ def main(argv=None):
             except Skip:
                 pass
             meter = CpuMeter().start()
-            summary = summarise(interleaved(calls, min_rounds=5, max_rounds=400, budget_s=args.budget),
+            summary = summarise(interleaved(calls, min_rounds=5, max_rounds=400, budget_s=args.budget,
+                                             settle_s=args.settle, burst=args.burst if args.settle > 0 else 1),
                                 references=("one block", "jax-jit"), leads=("one block",))
             usage = meter.stop()
             row = {"network": point.name, "flops": _products_flops(point.layer_sizes, point.m),
@@ -86,7 +95,9 @@ def main(argv=None):
     lines = [f"# Threads: one block, {cores} blocks on {cores} threads, one block on the BLAS's threads"
              + (" (one core busy)" if args.busy else ""),
              "", f"Command: `{command}`; load average {before[0]:.2f} at the start, {load_average()[0]:.2f} at the end. "
-             "Times in ms (medians); ratios are medians of per-round ratios.",
+             "Times in ms (medians); ratios are medians of per-round ratios. "
+             + (f"Steady state: in each round, {args.settle:g} s of untimed calls, then the median of {args.burst} timed calls."
+                if args.settle > 0 else "Single calls: one call per contestant and round, right after its neighbour's."),
              "", "| network | Mflop | one block ms | blocks / one | one block, BLAS threads / one | nn_cost_function "
              "(BLAS threads) / one | one block / JAX | blocks / JAX | one block, BLAS threads / JAX | others' cores |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -98,7 +109,7 @@ def main(argv=None):
                      f"{r['bound_blas_threads_over_one']:.2f} | {r['blas_threads_over_one']:.2f} | {over_jax} | "
                      f"{r['others_cores']:.2f} |")
     args.out.mkdir(parents=True, exist_ok=True)
-    name = "threads-busy" if args.busy else "threads"
+    name = ("threads-busy" if args.busy else "threads") + ("" if args.settle > 0 else "-single-calls")
     (args.out / f"{name}.md").write_text("\n".join(lines) + "\n")
     (args.out / f"{name}.json").write_text(json.dumps({"command": command, "rows": rows}, indent=1) + "\n")
     return rows

@@ -5,6 +5,17 @@ neighbour (whose cache footprint or BLAS threads it would inherit). Round 0 is a
 dropped. A ratio of contestant c to the reference is the median over rounds of t_c[r] / t_ref[r]:
 both times of one round were taken within seconds of each other, so load that comes and goes on
 a shared machine slows both, and the median ignores the rounds where it hit one side only.
+
+Steady state (``settle_s`` > 0), as a training loop calls one function over and over: in each
+round a contestant is first called, untimed, until ``settle_s`` seconds have passed, and only then
+timed ``burst`` times (its time for the round: the median of these). A library's thread pool
+keeps its threads spinning on the cores for a while after a call (OpenBLAS's about 0.1 s), so a
+contestant timed right after a threaded neighbour shares a core with that neighbour's idle
+threads: on 2 cores the bound cost function's two blocks took 10.7 ms right after a call on
+OpenBLAS's threads and 6.0 ms right after a one-thread call (400-25-10, m = 5000), and jitted JAX
+ran twice as fast in steady state as in single calls between its neighbours (``python -m
+benchmarks.threads --settle 0`` against ``python -m benchmarks.threads``). With ``settle_s`` the
+rounds are timed as they come (the settling calls are the warm-up).
 """
 
 from __future__ import annotations
@@ -16,25 +27,36 @@ import numpy as np
 __all__ = ["interleaved", "summarise"]
 
 
-def interleaved(calls, *, min_rounds=5, max_rounds=50, budget_s=10.0, clock=time.perf_counter):
+def interleaved(calls, *, min_rounds=5, max_rounds=50, budget_s=10.0, clock=time.perf_counter, settle_s=0.0,
+                burst=1):
     """Time ``calls`` (a dict name -> callable of no argument) round by round.
 
-    Runs a warm-up round, then rounds until ``max_rounds``, or until ``budget_s`` seconds have
-    passed and at least ``min_rounds`` rounds are done. Returns a dict name -> list of seconds,
-    one per timed round.
+    Runs a warm-up round (none in steady state: ``settle_s`` > 0, see above), then rounds until
+    ``max_rounds``, or until ``budget_s`` seconds have passed and at least ``min_rounds`` rounds
+    are done. Returns a dict name -> list of seconds, one per timed round (the median of the
+    round's ``burst`` timed calls).
     """
     names = list(calls)
     times = {name: [] for name in names}
     start = time.perf_counter()
-    for r in range(max_rounds + 1):
+    first = 0 if settle_s > 0 else 1  # round 0 is the warm-up unless the settling calls are
+    for r in range(max_rounds + first):
         k = r % len(names)
         for name in names[k:] + names[:k]:
-            t0 = clock()
-            calls[name]()
-            t1 = clock()
-            if r > 0:  # round 0 is the warm-up
-                times[name].append(t1 - t0)
-        if r >= min_rounds and time.perf_counter() - start > budget_s:
+            call = calls[name]
+            if settle_s > 0:
+                settled = time.perf_counter() + settle_s
+                call()
+                while time.perf_counter() < settled:
+                    call()
+            taken = []
+            for _ in range(burst):
+                t0 = clock()
+                call()
+                taken.append(clock() - t0)
+            if r >= first:
+                times[name].append(float(np.median(taken)))
+        if r + 1 - first >= min_rounds and time.perf_counter() - start > budget_s:
             break
     return times
 

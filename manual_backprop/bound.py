@@ -34,6 +34,7 @@ kept arrays, the softmax output by the library's functions.
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy as np
 
@@ -241,6 +242,37 @@ def _sigmoid(z, out):
     return out
 
 
+def _run_blocks(blocks, thetas, threads):
+    """Each block's sum of cost terms, in the blocks' order: the caller's thread and threads - 1
+    threads of the pool take the next block not yet taken until none is left, so that a thread
+    slowed by another process on its core takes fewer. Which thread runs a block changes no bit:
+    each block writes only its own arrays."""
+    sums, taken = [None] * len(blocks), iter(range(len(blocks)))
+    lock, failed = threading.Lock(), []
+
+    def work():
+        while not failed:
+            with lock:
+                i = next(taken, None)
+            if i is None:
+                return
+            try:
+                sums[i] = blocks[i].run(thetas)
+            except BaseException:
+                failed.append(True)  # the others stop after their block
+                raise
+
+    helpers = [_thread_pool().submit(work) for _ in range(min(threads, len(blocks)) - 1)]
+    try:
+        work()
+    finally:
+        errors = [h.exception() for h in helpers]  # waits for every helper: none outlives the call
+    for error in errors:
+        if error is not None:
+            raise error
+    return sums
+
+
 _pool = None
 
 
@@ -273,8 +305,8 @@ class BoundCost:
     blocks : "auto" (one per core this process may use from PARALLEL_ABOVE_FLOPS of products up,
         else 1: fixed by the sizes and the cores, never by the machine's load) or an int: the
         examples are split into this many blocks of rows, run on the caller's thread and a pool of
-        one thread per further core (more blocks than cores wait their turn), with one BLAS thread
-        each, and their sums added in a fixed order;
+        one thread per further core, each thread taking the next block not yet taken, with one BLAS
+        thread each, and their sums added in the blocks' order;
     blas_threads : the BLAS threads inside a call: 1 (the default, see "Threads" above) or None,
         which leaves the caller's setting: on a quiet machine one block on every core's BLAS thread
         is the fastest from 64-25-10 up, and with another process busy on a core it is up to 2.3
@@ -301,6 +333,7 @@ class BoundCost:
             blocks = as_count("blocks", blocks, note=' (or "auto")')
         bounds = np.linspace(0, m, min(blocks, m) + 1).astype(int)
         self.blocks = [_Block(self.layer_sizes, X[r0:r1], Y[r0:r1], act, out) for r0, r1 in zip(bounds[:-1], bounds[1:])]
+        self.threads = min(len(self.blocks), _cores())
         self.X = X
         self.weight_slices, self.scratch = _weight_slices(self.layer_sizes), np.empty(self.P)
 
@@ -312,8 +345,7 @@ class BoundCost:
         thetas, m, lam = theta_views(theta_vec, self.layer_sizes), self.m, self.lam
         with blas_threads(self.blas_threads), overflow_is_an_error(self.args._replace(thetas=thetas)):
             first, others = self.blocks[0], self.blocks[1:]
-            pending = [_thread_pool().submit(block.run, thetas) for block in others]
-            J_data = first.run(thetas) + sum(f.result() for f in pending)
+            J_data = sum(_run_blocks(self.blocks, thetas, self.threads))  # in the blocks' order
             grad_vec = np.empty(self.P)
             for l, D_T in enumerate(_transposed_blocks(grad_vec, self.layer_sizes)):
                 D = D_T.T

@@ -23,6 +23,18 @@ def test_interleaved_rounds_rotate_the_order_and_drop_the_warm_up_round():
     assert all(len(ts) == 3 for ts in times.values())
 
 
+def test_in_steady_state_each_round_settles_then_times_a_burst_and_keeps_its_median():
+    order = []
+    calls = {name: (lambda name=name: order.append(name)) for name in "ab"}
+    # The clock reads 0, 1, 3, 6, 10, 15, ...: the timed calls of a burst take 1, 3 and 5 "seconds".
+    readings = (k * (k + 1) / 2 for k in range(1000))
+    times = interleaved(calls, min_rounds=2, max_rounds=2, budget_s=0, settle_s=1e-9, burst=3,
+                        clock=lambda: next(readings))
+    # No warm-up round: in each of the 2 rounds, one settling call and 3 timed ones per contestant.
+    assert order == list("aaaa" "bbbb" "bbbb" "aaaa")
+    assert times["a"] == [3.0, 21.0]  # medians of (1, 3, 5) and, after b's two bursts, of (19, 21, 23)
+
+
 def test_a_ratio_is_the_median_of_the_per_round_ratios():
     summary = summarise({"ours": [1.0, 2.0, 4.0], "jax": [2.0, 2.0, 40.0]}, references=("ours",))
     assert summary["jax"]["ratio_to_ours"] == 2.0

@@ -142,3 +142,33 @@ def test_the_same_call_gives_the_same_bits_every_time(blocks):
         J, grad_vec = bound(theta_vec)
         assert J == J_first
         assert np.array_equal(grad_vec, grad_first)
+
+
+def test_which_thread_runs_a_block_changes_no_bit():
+    # Four blocks taken by two threads in whatever order they come, against one thread taking all four.
+    net = Network((20, 16, 8, 4))
+    rng = np.random.default_rng(2)
+    X, y = rng.standard_normal((400, 20)), rng.integers(0, 4, 400)
+    theta_vec = net.initialize(rng=rng)
+    bound = BoundCost(net.layer_sizes, X, y, 0.7, blocks=4)
+    assert bound.threads == min(4, _cores())
+    shared = [bound(theta_vec) for _ in range(10)]
+    bound.threads = 1
+    J_alone, grad_alone = bound(theta_vec)
+    for J, grad_vec in shared:
+        assert J == J_alone
+        assert np.array_equal(grad_vec, grad_alone)
+
+
+def test_a_call_after_a_failed_one_gives_the_right_numbers():
+    # The failed call's blocks are all finished or never started when it raises: none writes into the next call.
+    sizes, X, y = (1, 1, 1), np.array([[1.0], [1e200], [1.0], [2.0]]), np.array([1, 0, 1, 1])
+    bound = BoundCost(sizes, X, y, blocks=4)
+    with pytest.raises(OverflowError):
+        bound(np.array([0.0, 1e200, 0.0, 1.0]))
+    theta_vec = np.array([0.1, 1e-200, 0.2, 1.0])
+    J, grad_vec = bound(theta_vec)
+    J_plain, grad_plain = nn_cost_function(theta_vec, sizes, X, y)
+    tol = tolerance("loop_vs_vectorized")  # the same sums, split into blocks of examples and added
+    assert np.isclose(J, J_plain, rtol=tol.rtol, atol=tol.atol)
+    assert np.allclose(grad_vec, grad_plain, rtol=tol.rtol, atol=tol.atol)

@@ -284,7 +284,7 @@ FLOATING_POINT_ERRORS = {
 @pytest.mark.parametrize("blocks", [1, 2])
 @pytest.mark.parametrize("error", list(FLOATING_POINT_ERRORS))
 def test_a_floating_point_error_in_any_block_is_the_same_error_naming_the_largest_weight_and_input(error, blocks):
-    # With two blocks the second example is the second block's, run on the pool's thread.
+    # With two blocks the second example is the second block's, run by whichever thread takes it.
     theta_vec, X, activation, message = FLOATING_POINT_ERRORS[error]
     bound = BoundCost((1, 1, 1), np.array(X), np.array([1, 0]), activation=activation, blocks=blocks)
     with pytest.raises(OverflowError) as raised:

@@ -20,15 +20,16 @@ overflows or is so small that its squares lost digits.
 
 Threads: NumPy's BLAS runs with one thread during a call (the caller's setting is restored after
 it): BLAS threads spin waiting for each other, and a call whose second thread shares a core with
-another process takes many times its one-thread time. From PARALLEL_ABOVE_FLOPS of products up,
-the examples are split into one block of rows per core this process may use, each block's
-forward and backward pass on its own thread, and the blocks' J and Delta(l) are added at the end,
-in a fixed order. (Measured on 2 cores, the blocks pay at the largest networks only: two threads
-that run the same product at the same moment each take about twice its time alone; see
-PARALLEL_ABOVE_FLOPS below.) The number of blocks follows from the sizes and
-the cores alone, never from the machine's load, so the same call on the same machine gives the
-same bits every time. Sigmoid, tanh and ReLU hidden units; the sigmoid output is computed into
-kept arrays, the softmax output by the library's functions.
+another process takes up to 1.7 times its one-thread time (python -m benchmarks.threads --busy).
+From PARALLEL_ABOVE_FLOPS of products up, the examples are split into one block of rows per core
+this process may use; the caller's thread and the pool's threads each take the next block not yet
+taken and run its forward and backward pass, and the blocks' J and Delta(l) are added at the end
+in the blocks' order. The number of blocks follows from the sizes and the cores alone, never from
+the machine's load, and which thread runs a block changes no bit (each block writes only its own
+arrays), so the same call on the same machine gives the same bits every time.
+
+Sigmoid, tanh and ReLU hidden units; the sigmoid output is computed into kept arrays, the softmax
+output by the library's functions.
 """
 
 from __future__ import annotations
@@ -71,13 +72,14 @@ def _weight_slices(layer_sizes):
 __all__ = ["BoundCost"]
 
 # From this many floating-point operations in the products up, the examples are split into one
-# block per core. On 2 cores, two blocks took 0.98 to 1.06 of one block's time from 308.55 Mflop
-# (400-25-10, m = 5000) to 1,655 Mflop with the machine nearly quiet, and 0.66 to 1.04 with one
-# core busy; 0.58 and 0.91 at 25,921 Mflop; 1.1 to 5.1 times it below 31 Mflop (python -m
-# benchmarks.threads and python -m benchmarks.threads --busy; benchmarks/results/profile/threads.md
-# and threads-busy.md). On a quiet machine one block on the BLAS's own threads is faster still
-# (0.56 to 0.66 of one block from 308 Mflop up), and with a core busy up to 1.7 times slower: the
-# caller may choose it (blas_threads=None).
+# block per core. On 2 cores, timed in steady state as a training loop calls the function, two
+# blocks took 0.59 to 0.87 of one block's time from 308.55 Mflop (400-25-10, m = 5000) up with the
+# machine quiet, and 0.88 to 1.08 with one core busy; at 20 and 31 Mflop 0.91 and 0.96 quiet but
+# 0.84 and 1.35 busy; 1.04 to 3.69 times it below 12 Mflop (python -m benchmarks.threads and python
+# -m benchmarks.threads --busy; benchmarks/results/profile/threads.md and threads-busy.md). One
+# block on the BLAS's own threads takes 0.60 to 0.70 of one block's time from 31 Mflop up on a
+# quiet machine and 1.10 to 1.51 times it with a core busy: the caller may choose it
+# (blas_threads=None).
 PARALLEL_ABOVE_FLOPS = 300e6
 # Where the plain sum of squared weights is used for the regulariser: below SQUARES_FROM a square
 # may have been rounded in the subnormal range (2^-1022 u^-1, so that such a square's absolute
@@ -308,9 +310,9 @@ class BoundCost:
         one thread per further core, each thread taking the next block not yet taken, with one BLAS
         thread each, and their sums added in the blocks' order;
     blas_threads : the BLAS threads inside a call: 1 (the default, see "Threads" above) or None,
-        which leaves the caller's setting: on a quiet machine one block on every core's BLAS thread
-        is the fastest from 64-25-10 up, and with another process busy on a core it is up to 2.3
-        times slower than one thread (python -m benchmarks.threads, with and without --busy).
+        which leaves the caller's setting: one block on the BLAS's threads takes 0.60 to 0.70 of
+        one thread's time from 31 Mflop of products up on a quiet machine, and 1.10 to 1.51 times
+        it with another process busy on a core (python -m benchmarks.threads, with and without --busy).
 
     Calling it with theta_vec (P,) returns J (float) and a new grad_vec (P,), equal to
     ``nn_cost_function(theta_vec, layer_sizes, X, y, lam)`` to rounding. Float64 only.

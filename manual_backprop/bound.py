@@ -11,6 +11,9 @@ those of ``manual_backprop.backprop``:
     delta(l) = (delta(l+1) Theta(l)[:, 1:]) .* g'(z(l))
     Delta(l) = delta(l+1)^T a(l),  D(l) = Delta(l) / m + (lambda / m) [0 Theta(l)[:, 1:]]
 
+computed in their transposed form (z(l+1)^T = Theta(l) a(l)^T, ...: the hidden layers are kept
+with one column per example; see ``_Block``).
+
 g'(z) of the hidden layers is taken from z, as ``manual_backprop.activations`` does, right to a
 few ulp wherever its true value is a normal float, even where a unit saturates: for the sigmoid,
 e = exp(-z) is kept in the g' array while a = 1 / (1 + e) is formed, and g' = (e a) a; for tanh,
@@ -135,53 +138,69 @@ def _products_flops(layer_sizes, m):
 
 
 class _Block:
-    """The kept arrays of one block of examples (rows of X) and its share of the sums over them."""
+    """The kept arrays of one block of examples (rows of X) and its share of the sums over them.
+
+    a(1) = [1 X] is kept as X comes, one row per example, (m, s_1 + 1). Every later array is kept
+    with one column per example, as its transpose: a(l)^T (s_l + 1, m) with the bias unit's ones as
+    its first row, z(L)^T, delta(l)^T and g'(z(l))^T (s_l, m). The products then run with the
+    examples as their long side,
+
+        z(l+1)^T = Theta(l) a(l)^T,  delta(l)^T = Theta(l)[:, 1:]^T delta(l+1)^T,  Delta(l) = delta(l+1)^T a(l),
+
+    which OpenBLAS runs faster than the course's rows, z(l+1) = a(l) Theta(l)^T and so on: with one
+    thread every z product of the grid took 0.55 to 0.98 of its time (0.64 for z(2) at 400-25-10,
+    m = 5000), the other products 0.60 to 1.35 (slower only for a few small products of the output
+    layer; python -m benchmarks.orientation, benchmarks/results/profile/orientation.md). The
+    elementwise passes run over contiguous rows of a(l)^T.
+    """
 
     def __init__(self, layer_sizes, X, Y, act, out):
         m, K = X.shape[0], layer_sizes[-1]
         self.layer_sizes, self.act, self.out, self.Y = layer_sizes, act, out, Y
-        # a(l) = [1 g(z(l))] for l = 1..L-1, each with its column of ones set once; a(1) = [1 X].
-        self.a = []
-        for s in layer_sizes[:-1]:
-            a = np.empty((m, s + 1))
-            a[:, 0] = 1.0
-            self.a.append(a)
-        self.a[0][:, 1:] = X
-        self.z_L = np.empty((m, K))
-        self.delta = [np.empty((m, s)) for s in layer_sizes[1:]]  # delta(l+1), (m, s_{l+1})
-        self.g_prime = [np.empty((m, s)) for s in layer_sizes[1:-1]]  # g'(z(l)) of the hidden layers
+        a_1 = np.empty((m, layer_sizes[0] + 1))
+        a_1[:, 0] = 1.0
+        a_1[:, 1:] = X
+        # a(l)^T = [1; g(z(l))^T] for l = 2..L-1, each with its row of ones set once.
+        self.a_T = [a_1.T]
+        for s in layer_sizes[1:-1]:
+            a_T = np.empty((s + 1, m))
+            a_T[0] = 1.0
+            self.a_T.append(a_T)
+        self.a = [a_1] + [a_T.T for a_T in self.a_T[1:]]  # a(l), views
+        self.z_L = np.empty((K, m))  # z(L)^T
+        self.delta = [np.empty((s, m)) for s in layer_sizes[1:]]  # delta(l+1)^T, (s_{l+1}, m)
+        self.g_prime = [np.empty((s, m)) for s in layer_sizes[1:-1]]  # g'(z(l))^T of the hidden layers
         self.Delta = [np.empty((b, a + 1)) for a, b in zip(layer_sizes[:-1], layer_sizes[1:])]
-        self.sign = 1.0 - 2.0 * Y  # sigmoid output: the cost and delta(L) of y in {0, 1} (see cost.py)
-        self.work = [np.empty((m, K)), np.empty((m, K))]
+        self.sign = 1.0 - 2.0 * Y.T  # sigmoid output: the cost and delta(L) of y in {0, 1} (see cost.py)
+        self.work = [np.empty((K, m)), np.empty((K, m))]
 
     def run(self, thetas):
         """Forward and backward over this block: returns its sum of cost terms, leaves its Delta(l)."""
         with np.errstate(over="raise", invalid="raise", divide="raise"):  # as overflow_is_an_error, in this thread
-            a, L = self.a, len(self.layer_sizes)
-            for l in range(L - 2):  # z(l+1) = a(l) Theta(l)^T, computed inside a(l+1), then g in place
-                g = a[l + 1][:, 1:]
-                np.matmul(a[l], thetas[l].T, out=g)
+            a, a_T, L = self.a, self.a_T, len(self.layer_sizes)
+            for l in range(L - 2):  # z(l+1)^T = Theta(l) a(l)^T, computed inside a(l+1)^T, then g in place
+                g = a_T[l + 1][1:]
+                np.matmul(thetas[l], a_T[l], out=g)
                 _g_and_g_prime(self.act, g, self.g_prime[l])
-            np.matmul(a[L - 2], thetas[L - 2].T, out=self.z_L)
+            np.matmul(thetas[L - 2], a_T[L - 2], out=self.z_L)
             J_data, delta = self._output(self.z_L)
             for l in range(L - 2, -1, -1):
-                # Delta(l) = delta(l+1)^T a(l). Not a(l)^T delta(l+1), which would land in grad_vec's
-                # column-major layout with no copy: that product takes 1.2 to 2.2 times as long as this
-                # one and its copy (Delta(1) at 64-25-10, m = 1797 and 400-25-10, m = 5000; python -m
-                # benchmarks.profile, "Replacements").
-                np.matmul(delta.T, a[l], out=self.Delta[l])
+                np.matmul(delta, a[l], out=self.Delta[l])  # Delta(l) = delta(l+1)^T a(l)
                 if l > 0:
                     previous = self.delta[l - 1]
-                    np.matmul(delta, thetas[l][:, 1:], out=previous)
-                    previous *= self.g_prime[l - 1]  # g'(z(l)), kept by the forward pass
+                    np.matmul(thetas[l][:, 1:].T, delta, out=previous)
+                    previous *= self.g_prime[l - 1]  # g'(z(l))^T, kept by the forward pass
                     delta = previous
         return J_data
 
     def _output(self, z_L):
-        """(sum of the cost terms, delta(L) = h - y) from z(L), into kept arrays for the sigmoid output."""
+        """(sum of the cost terms, delta(L)^T = (h - y)^T) from z(L)^T, into kept arrays (the sigmoid
+        output's passes; another output's cost and error by the library's functions, then copied)."""
+        delta = self.delta[-1]
         if self.out.name != "sigmoid":
-            return self.out.cost(z_L, self.Y), self.out.error(z_L, self.Y)
-        (t, u), delta = self.work, self.delta[-1]
+            np.copyto(delta, self.out.error(z_L.T, self.Y).T)
+            return self.out.cost(z_L.T, self.Y), delta
+        t, u = self.work
         np.multiply(self.sign, z_L, out=t)  # t = (1 - 2y) z
         _sigmoid(t, out=delta)  # delta(L) = (1 - 2y) g(t), as sigmoid_output_error
         delta *= self.sign

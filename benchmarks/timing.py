@@ -9,13 +9,15 @@ a shared machine slows both, and the median ignores the rounds where it hit one 
 Steady state (``settle_s`` > 0), as a training loop calls one function over and over: in each
 round a contestant is first called, untimed, until ``settle_s`` seconds have passed, and only then
 timed ``burst`` times (its time for the round: the median of these). A library's thread pool
-keeps its threads spinning on the cores for a while after a call (OpenBLAS's about 0.1 s), so a
-contestant timed right after a threaded neighbour shares a core with that neighbour's idle
-threads: on 2 cores the bound cost function's two blocks took 10.7 ms right after a call on
-OpenBLAS's threads and 6.0 ms right after a one-thread call (400-25-10, m = 5000), and jitted JAX
-ran twice as fast in steady state as in single calls between its neighbours (``python -m
-benchmarks.threads --settle 0`` against ``python -m benchmarks.threads``). With ``settle_s`` the
-rounds are timed as they come (the settling calls are the warm-up).
+keeps its threads spinning on the cores for a while after a call (OpenBLAS's, by default, for 2^28
+cycles), so a contestant timed right after a threaded neighbour shares a core with that
+neighbour's idle threads, and a pool left idle while the neighbours ran starts cold: on 2 cores
+the bound cost function's two blocks took 0.98 to 1.04 of one block's time from 400-25-10,
+m = 5000 to 784-256-256-10 in single calls and 0.56 to 0.64 in steady state, and jitted JAX ran
+about twice as fast in steady state as in single calls between its neighbours (``python -m
+benchmarks.threads --settle 0`` against ``python -m benchmarks.threads``; docs/benchmarks.md,
+"Steady state"). With ``settle_s`` the rounds are timed as they come (the settling calls are the
+warm-up).
 """
 
 from __future__ import annotations

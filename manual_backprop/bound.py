@@ -23,7 +23,7 @@ overflows or is so small that its squares lost digits.
 
 Threads: NumPy's BLAS runs with one thread during a call (the caller's setting is restored after
 it): BLAS threads spin waiting for each other, and a call whose second thread shares a core with
-another process takes up to 1.7 times its one-thread time (python -m benchmarks.threads --busy).
+another process takes up to 2.2 times its one-thread time (python -m benchmarks.threads --busy).
 From PARALLEL_ABOVE_FLOPS of products up, the examples are split into one block of rows per core
 this process may use; the caller's thread and the pool's threads each take the next block not yet
 taken and run its forward and backward pass, and the blocks' J and Delta(l) are added at the end
@@ -76,13 +76,12 @@ __all__ = ["BoundCost"]
 
 # From this many floating-point operations in the products up, the examples are split into one
 # block per core. On 2 cores, timed in steady state as a training loop calls the function, two
-# blocks took 0.59 to 0.87 of one block's time from 308.55 Mflop (400-25-10, m = 5000) up with the
-# machine quiet, and 0.88 to 1.08 with one core busy; at 20 and 31 Mflop 0.91 and 0.96 quiet but
-# 0.84 and 1.35 busy; 1.04 to 3.69 times it below 12 Mflop (python -m benchmarks.threads and python
-# -m benchmarks.threads --busy; benchmarks/results/profile/threads.md and threads-busy.md). One
-# block on the BLAS's own threads takes 0.60 to 0.70 of one block's time from 31 Mflop up on a
-# quiet machine and 1.10 to 1.51 times it with a core busy: the caller may choose it
-# (blas_threads=None).
+# blocks took 0.56 to 0.64 of one block's time from 308.55 Mflop (400-25-10, m = 5000) up with the
+# machine quiet, and 0.91 to 1.17 with one core busy; at 20 and 31 Mflop 1.05 and 1.02 quiet, 1.41
+# and 1.24 busy; 1.09 to 3.02 times it below 12 Mflop (python -m benchmarks.threads and python -m
+# benchmarks.threads --busy; benchmarks/results/profile/threads.md and threads-busy.md). One block
+# on the BLAS's own threads takes 0.58 to 0.83 of one block's time from 31 Mflop up on a quiet
+# machine and 1.02 to 1.60 times it with a core busy: the caller may choose it (blas_threads=None).
 PARALLEL_ABOVE_FLOPS = 300e6
 # Where the plain sum of squared weights is used for the regulariser: below SQUARES_FROM a square
 # may have been rounded in the subnormal range (2^-1022 u^-1, so that such a square's absolute
@@ -329,8 +328,8 @@ class BoundCost:
         one thread per further core, each thread taking the next block not yet taken, with one BLAS
         thread each, and their sums added in the blocks' order;
     blas_threads : the BLAS threads inside a call: 1 (the default, see "Threads" above) or None,
-        which leaves the caller's setting: one block on the BLAS's threads takes 0.60 to 0.70 of
-        one thread's time from 31 Mflop of products up on a quiet machine, and 1.10 to 1.51 times
+        which leaves the caller's setting: one block on the BLAS's threads takes 0.58 to 0.83 of
+        one thread's time from 31 Mflop of products up on a quiet machine, and 1.02 to 1.60 times
         it with another process busy on a core (python -m benchmarks.threads, with and without --busy).
 
     Calling it with theta_vec (P,) returns J (float) and a new grad_vec (P,), equal to

@@ -263,6 +263,68 @@ def test_blocks_beyond_the_cores_run_on_one_thread_per_core_the_pools_named_for_
     assert names == {f"manual_backprop_{i}" for i in range(n_cores - 1)}
 
 
+def test_every_block_runs_under_the_librarys_floating_point_errors_whichever_thread_takes_it(cores):
+    # Each thread's block waits until the other thread has taken a block, so that each runs one;
+    # each must raise on overflow, invalid values and division by zero, as overflow_is_an_error does
+    # in the caller's thread (NumPy's error state is per thread).
+    cores(2)
+    caller, started = threading.current_thread(), {True: threading.Event(), False: threading.Event()}
+    seen = []
+
+    def recording_sigmoid(z, out=None):
+        on_caller = threading.current_thread() is caller
+        started[on_caller].set()
+        started[not on_caller].wait(WAIT_FOR_THE_CALLERS_BLOCK_S)
+        state = np.geterr()
+        seen.append((threading.current_thread() is caller, state["over"], state["invalid"], state["divide"]))
+        return sigmoid(z, out=out)
+
+    rng = np.random.default_rng(17)
+    sizes = (3, 4, 2)
+    theta_vec, X, y = random_problem(rng, sizes, 6)
+    act = Activation("recording sigmoid", recording_sigmoid, sigmoid_gradient)
+    J, grad_vec = BoundCost(sizes, X, y, 0.5, activation=act, blocks=2)(theta_vec)
+    assert sorted(seen) == [(False, "raise", "raise", "raise"), (True, "raise", "raise", "raise")]
+    J_plain, grad_plain = nn_cost_function(theta_vec, sizes, X, y, 0.5)
+    assert_close(J, J_plain, "loop_vs_vectorized")
+    assert_close(grad_vec, grad_plain, "loop_vs_vectorized")
+
+
+def test_one_core_keeps_every_block_on_the_callers_thread_and_starts_no_pool(cores):
+    # One core (or a caller's limit of one BLAS thread): the blocks run one after the other on the
+    # caller's thread. Its first block gives a pool thread a second to show up and take another.
+    cores(1)
+    caller, other_thread, threads_seen = threading.current_thread(), threading.Event(), set()
+
+    def watching_sigmoid(z, out=None):
+        if threading.current_thread() is caller:
+            other_thread.wait(1.0)
+        else:
+            other_thread.set()
+        threads_seen.add(threading.current_thread().name)
+        return sigmoid(z, out=out)
+
+    rng = np.random.default_rng(18)
+    sizes = (3, 4, 2)
+    theta_vec, X, y = random_problem(rng, sizes, 6)
+    act = Activation("watching sigmoid", watching_sigmoid, sigmoid_gradient)
+    bound = BoundCost(sizes, X, y, activation=act, blocks=3)
+    assert bound.threads == 1
+    bound(theta_vec)
+    assert threads_seen == {caller.name}
+    assert bound_module._pool is None
+
+
+@pytest.mark.parametrize("n_cores", [2, 4])
+def test_the_pool_holds_one_thread_per_further_core(cores, n_cores):
+    cores(n_cores)
+    rng = np.random.default_rng(19)
+    sizes = (3, 4, 2)
+    theta_vec, X, y = random_problem(rng, sizes, 8)
+    BoundCost(sizes, X, y, blocks=n_cores)(theta_vec)
+    assert bound_module._pool._max_workers == n_cores - 1
+
+
 # --- errors ----------------------------------------------------------------------------------------
 
 FLOATING_POINT_ERRORS = {

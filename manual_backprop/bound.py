@@ -50,13 +50,14 @@ from .unrolling import n_params, theta_shapes
 def theta_views(theta_vec, layer_sizes):
     """Theta(1), ..., Theta(L-1) as views into theta_vec (unrolling.reshape copies): each the
     transpose of a C-ordered (s_l + 1, s_{l+1}) block, as column-major unrolling lays it out."""
-    return [block.T for block in _transposed_blocks(theta_vec, layer_sizes)]
+    return [block.T for block in _transposed_blocks(theta_vec, theta_shapes(layer_sizes))]
 
 
-def _transposed_blocks(vec, layer_sizes):
-    """Theta(l)^T (or D(l)^T), C-ordered (s_l + 1, s_{l+1}), as views into an unrolled vector."""
+def _transposed_blocks(vec, shapes):
+    """Theta(l)^T (or D(l)^T), C-ordered (s_l + 1, s_{l+1}), as views into an unrolled vector, for
+    the shapes (s_{l+1}, s_l + 1) of Theta(1), ..., Theta(L-1)."""
     blocks, start = [], 0
-    for rows, cols in theta_shapes(layer_sizes):
+    for rows, cols in shapes:
         blocks.append(vec[start:start + rows * cols].reshape(cols, rows))
         start += rows * cols
     return blocks
@@ -341,7 +342,8 @@ class BoundCost:
         self.layer_sizes = as_layer_sizes(layer_sizes)
         self.blas_threads = None if blas_threads is None else as_count("blas_threads", blas_threads)
         # The library's own gate, once: X, y and lambda checked and converted here, never per call.
-        shapes = [np.zeros(shape) for shape in theta_shapes(self.layer_sizes)]
+        self.shapes = theta_shapes(self.layer_sizes)  # once: the call needs no check of them
+        shapes = [np.zeros(shape) for shape in self.shapes]
         self.args = network_arguments(shapes, X, y, lam, activation=activation, output=output)
         _, X, Y, self.lam, act, out = self.args
         X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
@@ -362,12 +364,12 @@ class BoundCost:
         if theta_vec.shape[0] != self.P:
             raise ValueError(f"theta_vec must have length {self.P} for layer sizes {self.layer_sizes}, "
                              f"got {theta_vec.shape[0]}")
-        thetas, m, lam = theta_views(theta_vec, self.layer_sizes), self.m, self.lam
+        thetas, m, lam = [block.T for block in _transposed_blocks(theta_vec, self.shapes)], self.m, self.lam
         with blas_threads(self.blas_threads), overflow_is_an_error(self.args._replace(thetas=thetas)):
             first, others = self.blocks[0], self.blocks[1:]
             J_data = sum(_run_blocks(self.blocks, thetas, self.threads))  # in the blocks' order
             grad_vec = np.empty(self.P)
-            for l, D_T in enumerate(_transposed_blocks(grad_vec, self.layer_sizes)):
+            for l, D_T in enumerate(_transposed_blocks(grad_vec, self.shapes)):
                 D = D_T.T
                 np.copyto(D, first.Delta[l])
                 for block in others:  # Delta(l), summed over the blocks in a fixed order

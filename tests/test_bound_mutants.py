@@ -237,6 +237,20 @@ def test_without_sched_getaffinity_the_blocks_follow_the_cpu_count_or_one_where_
     assert blocks_of(500) == blocks
 
 
+def bound_with_hidden_units(g, *, blocks, seed, m):
+    """BoundCost of (3, 4, 2) on m random examples with hidden units g (a sigmoid that watches the
+    threads calling it), called once and held to nn_cost_function's numbers; returns it."""
+    rng = np.random.default_rng(seed)
+    sizes = (3, 4, 2)
+    theta_vec, X, y = random_problem(rng, sizes, m)
+    bound = BoundCost(sizes, X, y, 0.5, activation=Activation(g.__name__, g, sigmoid_gradient), blocks=blocks)
+    J, grad_vec = bound(theta_vec)
+    J_plain, grad_plain = nn_cost_function(theta_vec, sizes, X, y, 0.5)
+    assert_close(J, J_plain, "loop_vs_vectorized")
+    assert_close(grad_vec, grad_plain, "loop_vs_vectorized")
+    return bound
+
+
 @pytest.mark.parametrize("n_cores", [2, 4])
 def test_blocks_beyond_the_cores_run_on_one_thread_per_core_the_pools_named_for_the_library(cores, n_cores):
     cores(n_cores)
@@ -252,14 +266,7 @@ def test_blocks_beyond_the_cores_run_on_one_thread_per_core_the_pools_named_for_
             started.wait(WAIT_FOR_THE_CALLERS_BLOCK_S)
         return sigmoid(z, out=out)
 
-    rng = np.random.default_rng(16)
-    sizes = (3, 4, 2)
-    theta_vec, X, y = random_problem(rng, sizes, 12)
-    act = Activation("waiting sigmoid", waiting_sigmoid, sigmoid_gradient)
-    J, grad_vec = BoundCost(sizes, X, y, 0.5, activation=act, blocks=6)(theta_vec)
-    J_plain, grad_plain = nn_cost_function(theta_vec, sizes, X, y, 0.5, activation=act)
-    assert_close(J, J_plain, "loop_vs_vectorized")
-    assert_close(grad_vec, grad_plain, "loop_vs_vectorized")
+    bound_with_hidden_units(waiting_sigmoid, blocks=6, seed=16, m=12)
     assert names == {f"manual_backprop_{i}" for i in range(n_cores - 1)}
 
 
@@ -279,15 +286,8 @@ def test_every_block_runs_under_the_librarys_floating_point_errors_whichever_thr
         seen.append((threading.current_thread() is caller, state["over"], state["invalid"], state["divide"]))
         return sigmoid(z, out=out)
 
-    rng = np.random.default_rng(17)
-    sizes = (3, 4, 2)
-    theta_vec, X, y = random_problem(rng, sizes, 6)
-    act = Activation("recording sigmoid", recording_sigmoid, sigmoid_gradient)
-    J, grad_vec = BoundCost(sizes, X, y, 0.5, activation=act, blocks=2)(theta_vec)
+    bound_with_hidden_units(recording_sigmoid, blocks=2, seed=17, m=6)
     assert sorted(seen) == [(False, "raise", "raise", "raise"), (True, "raise", "raise", "raise")]
-    J_plain, grad_plain = nn_cost_function(theta_vec, sizes, X, y, 0.5)
-    assert_close(J, J_plain, "loop_vs_vectorized")
-    assert_close(grad_vec, grad_plain, "loop_vs_vectorized")
 
 
 def test_one_core_keeps_every_block_on_the_callers_thread_and_starts_no_pool(cores):
@@ -304,13 +304,8 @@ def test_one_core_keeps_every_block_on_the_callers_thread_and_starts_no_pool(cor
         threads_seen.add(threading.current_thread().name)
         return sigmoid(z, out=out)
 
-    rng = np.random.default_rng(18)
-    sizes = (3, 4, 2)
-    theta_vec, X, y = random_problem(rng, sizes, 6)
-    act = Activation("watching sigmoid", watching_sigmoid, sigmoid_gradient)
-    bound = BoundCost(sizes, X, y, activation=act, blocks=3)
+    bound = bound_with_hidden_units(watching_sigmoid, blocks=3, seed=18, m=6)
     assert bound.threads == 1
-    bound(theta_vec)
     assert threads_seen == {caller.name}
     assert bound_module._pool is None
 

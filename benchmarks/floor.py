@@ -11,9 +11,10 @@ delta(l) and Theta(l) that the gradient sees, into preallocated C-ordered output
 orientation the bound cost function runs them: a(1) = [1 X] with one row per example, every later
 a(l) and delta(l) with one column per example, so that z(l+1)^T = Theta(l) a(l)^T, Delta(l) =
 delta(l+1)^T a(l) and delta(l)^T = Theta(l)[:, 1:]^T delta(l+1)^T. OpenBLAS runs that orientation
-faster than the course's rows (0.55 to 0.98 of the time for every z product of the grid); the rows
-are faster for a few products of the output layer, by 0.4 ms at most (Delta(3) of 1024-1024-1024-10,
-of about 560 ms in all; ``python -m benchmarks.orientation``). It leaves out every elementwise step
+faster than the course's rows (0.55 to 0.98 of the time for every z product of the grid from
+64-25-10 up); the rows are faster for a few products of the output layer, by 0.5 ms at most in one
+gradient (Delta(3) and delta(3) of 1024-1024-1024-10, whose products take 453 ms in all; ``python
+-m benchmarks.orientation``). It leaves out every elementwise step
 (activations, g', the cost, the bias column, the regularisation), argument checks and allocation:
 an implementation faster than it with the same BLAS would have to run the few output-layer
 products the other way round, and the ratio of a contestant's time to it says how much time goes

@@ -14,7 +14,7 @@ cycles), so a contestant timed right after a threaded neighbour shares a core wi
 neighbour's idle threads, and a pool left idle while the neighbours ran starts cold: on 2 cores
 the bound cost function's two blocks took 0.98 to 1.04 of one block's time from 400-25-10,
 m = 5000 to 784-256-256-10 in single calls and 0.56 to 0.64 in steady state, and jitted JAX ran
-1.6 to 2.2 times as fast in steady state as in single calls between its neighbours over the
+1.5 to 2.1 times as fast in steady state as in single calls between its neighbours over the
 same points (``python -m benchmarks.threads --settle 0`` against ``python -m benchmarks.threads``;
 docs/benchmarks.md, "Steady state"). With ``settle_s`` the rounds are timed as they come (the settling calls are the
 warm-up).

@@ -148,7 +148,7 @@ class _Block:
         z(l+1)^T = Theta(l) a(l)^T,  delta(l)^T = Theta(l)[:, 1:]^T delta(l+1)^T,  Delta(l) = delta(l+1)^T a(l),
 
     which OpenBLAS runs faster than the course's rows, z(l+1) = a(l) Theta(l)^T and so on: with one
-    thread every z product of the grid took 0.55 to 0.98 of its time (0.64 for z(2) at 400-25-10,
+    thread every z product of the grid from 64-25-10 up took 0.55 to 0.98 of its time (0.64 for z(2) at 400-25-10,
     m = 5000), the other products 0.60 to 1.35 (slower only for a few small products of the output
     layer; python -m benchmarks.orientation, benchmarks/results/profile/orientation.md). The
     elementwise passes run over contiguous rows of a(l)^T.
@@ -205,7 +205,7 @@ class _Block:
         _sigmoid(t, out=delta)  # delta(L) = (1 - 2y) g(t), as sigmoid_output_error
         delta *= self.sign
         # softplus(t) = max(t, 0) + log1p(exp(-|t|)), as sigmoid_cross_entropy: six SIMD passes take
-        # 0.049 ms where np.logaddexp(0, t) takes 0.27 (64-25-10, m = 1797; 0.19 against 1.35 ms at
+        # 0.049 ms where np.logaddexp(0, t) takes 0.19 (64-25-10, m = 1797; 0.14 against 0.92 ms at
         # 400-25-10, m = 5000), within 4.1e-16 relative (python -m benchmarks.profile).
         with np.errstate(under="ignore"):
             np.abs(t, out=u)
@@ -254,7 +254,7 @@ def _g_and_g_prime(act, z, g_prime):
 def _sigmoid(z, out):
     """g(z) = 1 / (1 + exp(-z)) into ``out``, as activations.sigmoid; the last pass divides, since
     np.divide(1, x) takes 0.042 ms where np.reciprocal(x) takes 0.058 (a(2) at 64-25-10, m = 1797;
-    0.13 against 0.18 at 400-25-10, m = 5000; bit for bit the same; python -m benchmarks.profile)."""
+    0.12 against 0.16 at 400-25-10, m = 5000; bit for bit the same; python -m benchmarks.profile)."""
     with np.errstate(over="ignore", under="ignore"):  # exp(-z) = inf gives g = 0, exactly as the library's
         np.negative(z, out=out)
         np.exp(out, out=out)

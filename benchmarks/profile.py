@@ -90,12 +90,13 @@ def anatomy(problem):
     ``kind`` is "product" (BLAS), "pass" (one elementwise pass or reduction) or "copy".
     """
     from manual_backprop.bound import theta_views
+    from manual_backprop.unrolling import theta_shapes
 
     p = problem
     sizes, X, Y, lam = p.layer_sizes, p.X, p.Y, p.lam
     m, L = X.shape[0], len(sizes)
     grad_vec = np.empty_like(p.theta_vec)
-    thetas, D = theta_views(p.theta_vec, sizes), theta_views(grad_vec, sizes)
+    thetas, D = theta_views(p.theta_vec, theta_shapes(sizes)), theta_views(grad_vec, theta_shapes(sizes))
     steps = []  # (name, kind, fresh, kept)
 
     # Forward: a(l+1) = [1 g(a(l) Theta(l)^T)], z(2) from X without the ones (the lean pass).

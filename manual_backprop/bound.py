@@ -47,10 +47,11 @@ from .cost import regularization_cost
 from .unrolling import n_params, theta_shapes
 
 
-def theta_views(theta_vec, layer_sizes):
-    """Theta(1), ..., Theta(L-1) as views into theta_vec (unrolling.reshape copies): each the
-    transpose of a C-ordered (s_l + 1, s_{l+1}) block, as column-major unrolling lays it out."""
-    return [block.T for block in _transposed_blocks(theta_vec, theta_shapes(layer_sizes))]
+def theta_views(theta_vec, shapes):
+    """Theta(1), ..., Theta(L-1) of the given shapes (``unrolling.theta_shapes``) as views into
+    theta_vec (unrolling.reshape copies): each the transpose of a C-ordered (s_l + 1, s_{l+1})
+    block, as column-major unrolling lays it out."""
+    return [block.T for block in _transposed_blocks(theta_vec, shapes)]
 
 
 def _transposed_blocks(vec, shapes):
@@ -364,7 +365,7 @@ class BoundCost:
         if theta_vec.shape[0] != self.P:
             raise ValueError(f"theta_vec must have length {self.P} for layer sizes {self.layer_sizes}, "
                              f"got {theta_vec.shape[0]}")
-        thetas, m, lam = [block.T for block in _transposed_blocks(theta_vec, self.shapes)], self.m, self.lam
+        thetas, m, lam = theta_views(theta_vec, self.shapes), self.m, self.lam
         with blas_threads(self.blas_threads), overflow_is_an_error(self.args._replace(thetas=thetas)):
             first, others = self.blocks[0], self.blocks[1:]
             J_data = sum(_run_blocks(self.blocks, thetas, self.threads))  # in the blocks' order

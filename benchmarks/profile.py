@@ -225,6 +225,29 @@ def alternatives(problem, calls):
         np.matmul(delta2.T, a1, out=Delta1)
         np.copyto(D1_T.T, Delta1)
 
+    # Two blocks' Delta(1), each (s_2, s_1 + 1) C-ordered as a block keeps it, summed into D(1).
+    Delta_a, Delta_b = rng.standard_normal(Delta1.shape), rng.standard_normal(Delta1.shape)
+    sum_a = np.empty_like(Delta_a)
+
+    def sum_in_grad_layout():
+        np.copyto(D1_T.T, Delta_a)
+        D1_T.T[...] += Delta_b
+
+    def sum_then_copy():
+        np.add(Delta_a, Delta_b, out=sum_a)
+        np.copyto(D1_T.T, sum_a)
+
+    # The squares of Theta(1)[:, 1:]: as theta_vec holds them (contiguous, column by column), or
+    # through the C-ordered scratch of a block's Delta(1).
+    w = p.theta_vec[s:s * a1.shape[1]]
+    Theta_w, scratch, free = w.reshape(a1.shape[1] - 1, s).T, np.empty_like(w), np.empty((s, a1.shape[1] - 1))
+
+    def squares_through_scratch():
+        return np.multiply(Theta_w, Theta_w, out=free).sum()
+
+    def squares_contiguous():
+        return np.multiply(w, w, out=scratch).sum()
+
     reference = np.logaddexp(0.0, t)
     Delta_then_copy()
     copied = D1.copy()
@@ -232,13 +255,23 @@ def alternatives(problem, calls):
     differences = {"softplus": float(np.max(np.abs(softplus_passes() - reference) / reference)),
                    "sigmoid": float(np.max(np.abs(np.divide(1.0, h) - np.reciprocal(h)) * h)),
                    "Delta": float(np.max(np.abs(D1 - copied)) / np.max(np.abs(copied)))}
+    sum_in_grad_layout()
+    summed = D1.copy()
+    sum_then_copy()
+    differences["blocks"] = float(np.max(np.abs(D1 - summed)) / np.max(np.abs(summed)))
+    differences["squares"] = float(abs(squares_contiguous() - squares_through_scratch()) / squares_through_scratch())
     rows = [("softplus((1 - 2y) z) on (m, K): np.logaddexp(0, t) -> max(t, 0) + log1p(exp(-|t|)), 6 passes",
              _per_call(lambda: np.logaddexp(0.0, t, out=o), calls), _per_call(softplus_passes, calls)),
             ("sigmoid's last pass on a(2), (m, s_2) strided: np.reciprocal(x) -> np.divide(1, x)",
              _per_call(lambda: np.reciprocal(h, out=h), calls), _per_call(lambda: np.divide(1.0, h, out=h), calls)),
             ("Delta(1), (s_2, s_1 + 1): delta(2)^T a(1) then copied into grad_vec's column-major layout -> "
              "a(1)^T delta(2) computed there, no copy (slower: kept as it is)",
-             _per_call(Delta_then_copy, calls), _per_call(lambda: np.matmul(a1.T, delta2, out=D1_T), calls))]
+             _per_call(Delta_then_copy, calls), _per_call(lambda: np.matmul(a1.T, delta2, out=D1_T), calls)),
+            ("D(1) from two blocks' Delta(1): copied into grad_vec's column-major layout and the second added "
+             "there -> added in the blocks' layout, then one copy",
+             _per_call(sum_in_grad_layout, calls), _per_call(sum_then_copy, calls)),
+            ("sum of the squares of Theta(1)[:, 1:]: through a C-ordered scratch -> as theta_vec holds them",
+             _per_call(squares_through_scratch, calls), _per_call(squares_contiguous, calls))]
     return [{"what": what, "current": a, "proposed": b, "largest_relative_difference": d}
             for (what, a, b), d in zip(rows, differences.values())]
 
@@ -311,7 +344,7 @@ def markdown(records, command, info):
             lines.append(f"| {row['step']} | {row['kind']} | {f['median_s'] * 1e3:.4f} | {f['page_faults']:.1f} | "
                          + (f"{k['median_s'] * 1e3:.4f} | {k['page_faults']:.1f} |" if k else "- | - |"))
         lines += ["", "Replacements (NumPy only, the same numbers to rounding):", "",
-                  "| pass | CPU ms now | CPU ms replaced | largest relative difference |", "|---|---:|---:|---:|"]
+                  "| pass | CPU ms before | CPU ms replaced | largest relative difference |", "|---|---:|---:|---:|"]
         for row in r["alternatives"]:
             lines.append(f"| {row['what']} | {row['current']['median_s'] * 1e3:.4f} | "
                          f"{row['proposed']['median_s'] * 1e3:.4f} | {row['largest_relative_difference']:.1e} |")

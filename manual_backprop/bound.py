@@ -23,7 +23,7 @@ overflows or is so small that its squares lost digits.
 
 Threads: NumPy's BLAS runs with one thread during a call (the caller's setting is restored after
 it): BLAS threads spin waiting for each other, and a call whose second thread shares a core with
-another process takes up to 2.2 times its one-thread time (python -m benchmarks.threads --busy).
+another process took 14 times its one-thread time at 64-25-10 (python -m benchmarks.threads --busy).
 From PARALLEL_ABOVE_FLOPS of products up, the examples are split into one block of rows per core
 this process may use; the caller's thread and the pool's threads each take the next block not yet
 taken and run its forward and backward pass, and the blocks' J and Delta(l) are added at the end
@@ -78,12 +78,14 @@ __all__ = ["BoundCost"]
 
 # From this many floating-point operations in the products up, the examples are split into one
 # block per core. On 2 cores, timed in steady state as a training loop calls the function, two
-# blocks took 0.56 to 0.64 of one block's time from 308.55 Mflop (400-25-10, m = 5000) up with the
-# machine quiet, and 0.91 to 1.17 with one core busy; at 20 and 31 Mflop 1.05 and 1.02 quiet, 1.41
-# and 1.24 busy; 1.09 to 3.02 times it below 12 Mflop (python -m benchmarks.threads and python -m
-# benchmarks.threads --busy; benchmarks/results/profile/threads.md and threads-busy.md). One block
-# on the BLAS's own threads takes 0.58 to 0.83 of one block's time from 31 Mflop up on a quiet
-# machine and 1.02 to 1.60 times it with a core busy: the caller may choose it (blas_threads=None).
+# blocks took 0.54 to 0.62 of one block's time from 308.55 Mflop (400-25-10, m = 5000) up with the
+# machine quiet, and 0.77 to 1.06 with one core busy; at 20 and 31 Mflop 1.06 and 0.84 quiet, 1.13
+# and 1.13 busy (1.05 and 1.02 quiet, 1.41 and 1.24 busy in an earlier run: between 20 and 300
+# Mflop blocks gain in one run and lose in another); 1.10 to 4.41 times it below 12 Mflop (python -m
+# benchmarks.threads and python -m benchmarks.threads --busy; benchmarks/results/profile/threads.md
+# and threads-busy.md). One block on the BLAS's own threads takes 0.55 to 0.87 of one block's time
+# from 20 Mflop up on a quiet machine and 1.07 to 1.39 times it with a core busy, 14.2 times at
+# 64-25-10 (m = 1797): the caller may choose it (blas_threads=None).
 PARALLEL_ABOVE_FLOPS = 300e6
 # Where the plain sum of squared weights is used for the regulariser: below SQUARES_FROM a square
 # may have been rounded in the subnormal range (2^-1022 u^-1, so that such a square's absolute
@@ -331,9 +333,10 @@ class BoundCost:
         one thread per further core, each thread taking the next block not yet taken, with one BLAS
         thread each, and their sums added in the blocks' order;
     blas_threads : the BLAS threads inside a call: 1 (the default, see "Threads" above) or None,
-        which leaves the caller's setting: one block on the BLAS's threads takes 0.58 to 0.83 of
-        one thread's time from 31 Mflop of products up on a quiet machine, and 1.02 to 1.60 times
-        it with another process busy on a core (python -m benchmarks.threads, with and without --busy).
+        which leaves the caller's setting: one block on the BLAS's threads takes 0.55 to 0.87 of
+        one thread's time from 20 Mflop of products up on a quiet machine, and 1.07 to 1.39 times
+        it with another process busy on a core, 14.2 times at 64-25-10 (python -m benchmarks.threads,
+        with and without --busy).
 
     Calling it with theta_vec (P,) returns J (float) and a new grad_vec (P,), equal to
     ``nn_cost_function(theta_vec, layer_sizes, X, y, lam)`` to rounding. Float64 only.
@@ -376,7 +379,7 @@ class BoundCost:
                 for block in others:  # Delta(l), summed over the blocks in a fixed order, in their own layout
                     Delta += block.Delta[l]
                 # Then one copy into grad_vec's column-major layout: adding the second block's Delta(1)
-                # there, across the two layouts, took 1.49 ms where adding first and copying takes 0.15
+                # there, across the two layouts, took 1.24 ms where adding first and copying took 0.15
                 # (784-256-256-10; python -m benchmarks.profile --points 784-, "Replacements").
                 np.copyto(D_T.T, Delta)
             grad_vec /= m  # D(l) = Delta(l) / m ...
@@ -385,8 +388,8 @@ class BoundCost:
             squares = 0.0
             for l, weights in enumerate(self.weight_slices):  # ... + (lambda / m) Theta(l)[:, 1:]
                 w, scratch = theta_vec[weights], self.scratch[weights]  # contiguous in theta_vec and grad_vec
-                # The squares in theta_vec's order, where they lie contiguous (0.10 ms where the
-                # squares of Theta(1)[:, 1:] through a C-ordered scratch took 1.11 at 784-256-256-10,
+                # The squares in theta_vec's order, where they lie contiguous (0.09 ms where the
+                # squares of Theta(1)[:, 1:] through a C-ordered scratch took 1.04 at 784-256-256-10,
                 # ibid.), summed in the same order on every call (a change of order moves J's last
                 # bits, and a training run's path with them).
                 with np.errstate(over="ignore", under="ignore"):  # judged below, on the sum

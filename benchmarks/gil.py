@@ -24,7 +24,6 @@ gil.json into ``--out`` (default benchmarks/results/profile). Measures; asserts 
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import resource
 import threading
@@ -35,6 +34,7 @@ import numpy as np
 
 from .grid import GRID
 from .load import CpuMeter, load_average
+from .report import write_outputs
 
 __all__ = ["main"]
 
@@ -123,9 +123,7 @@ def main(argv=None):
     lines += [f"| {r['network']} | {r['alone_ms']:.3f} | x{r['threads_ms'] / r['alone_ms']:.2f} | "
               f"x{r['processes_ms'] / r['alone_ms']:.2f} | {r['threads_ms'] / r['processes_ms']:.2f} | "
               f"{r['others_cores']:.2f} |" for r in rows]
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "gil.md").write_text("\n".join(lines) + "\n")
-    (args.out / "gil.json").write_text(json.dumps({"rows": rows}, indent=1) + "\n")
+    write_outputs(args.out, "gil", "\n".join(lines), {"rows": rows})
     return rows
 
 

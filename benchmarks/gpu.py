@@ -15,7 +15,6 @@ about a minute on one GPU (compilation dominates).
 
 from __future__ import annotations
 
-import json
 import platform
 import sys
 import time
@@ -27,6 +26,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.grid import GRID, make_problem, n_params  # noqa: E402
+from benchmarks.report import write_outputs  # noqa: E402
 
 BUDGET_S = 0.5  # timed seconds per measurement, after compilation
 MAX_REPEATS = 200
@@ -122,10 +122,7 @@ def run(out):
                      f"{r['first_call_s']:.2f} |")
     text = "\n".join(lines) + "\n"
     print(text)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "gpu.md").write_text(text)
-    (out / "gpu.json").write_text(json.dumps({"machine": info, "rows": rows}, indent=1) + "\n")
+    write_outputs(out, "gpu", text, {"machine": info, "rows": rows})
     return rows
 
 

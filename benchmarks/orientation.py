@@ -23,7 +23,6 @@ orientation.md and orientation.json into ``--out`` (default benchmarks/results/p
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
@@ -31,6 +30,7 @@ import numpy as np
 
 from .grid import GRID
 from .load import load_average
+from .report import write_outputs
 from .timing import interleaved, summarise
 
 __all__ = ["products", "main"]
@@ -89,9 +89,7 @@ def main(argv=None):
              "", "| network | product | rows ms | columns ms | columns / rows |", "|---|---|---:|---:|---:|"]
     lines += [f"| {r['network']} | {r['product']} | {r['rows_ms']:.3f} | {r['columns_ms']:.3f} | "
               f"{r['columns_over_rows']:.2f} |" for r in rows]
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "orientation.md").write_text("\n".join(lines) + "\n")
-    (args.out / "orientation.json").write_text(json.dumps({"rows": rows}, indent=1) + "\n")
+    write_outputs(args.out, "orientation", "\n".join(lines), {"rows": rows})
     return rows
 
 

@@ -28,13 +28,14 @@ benchmarks/results/profile). Measures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from .report import write_outputs
 
 __all__ = ["profile_point", "main"]
 
@@ -380,11 +381,8 @@ def main(argv=None):
     command = "python -m benchmarks.profile" + " ".join([""] + list(argv if argv is not None else sys.argv[1:]))
     md = markdown(records, command, text)
     print(md)
-    args.out.mkdir(parents=True, exist_ok=True)
     suffix = "-kept-memory" if kept else ""
-    (args.out / f"profile{suffix}.md").write_text(md)
-    (args.out / f"profile{suffix}.json").write_text(json.dumps({"command": command, "machine": info,
-                                                                "points": records}, indent=1) + "\n")
+    write_outputs(args.out, f"profile{suffix}", md, {"command": command, "machine": info, "points": records})
     return records
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-__all__ = ["write_report", "markdown", "targets", "plot"]
+__all__ = ["write_report", "write_outputs", "markdown", "targets", "plot"]
+
+
+def write_outputs(out, name, text, data):
+    """Write ``text`` to OUT/NAME.md and ``data`` to OUT/NAME.json, making OUT if needed."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.md").write_text(text if text.endswith("\n") else text + "\n")
+    (out / f"{name}.json").write_text(json.dumps(data, indent=1) + "\n")
 
 RATIO_COLUMNS = ["ours-bound", "jax-jit", "torch", "sklearn", "jax", "loop", "directional", "central-diff"]
 VERSUS = ["jax-jit", "torch", "sklearn"]

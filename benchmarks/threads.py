@@ -21,7 +21,6 @@ names end in -single-calls).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -30,6 +29,7 @@ from manual_backprop.bound import BoundCost, _cores, _products_flops
 from .contestants import Skip, by_name
 from .grid import GRID, Point, make_problem
 from .load import CpuMeter, busy_core, load_average
+from .report import write_outputs
 from .timing import interleaved, summarise
 
 __all__ = ["main"]
@@ -108,10 +108,8 @@ def main(argv=None):
         lines.append(f"| {r['network']} | {r['flops'] / 1e6:.2f} | {r['one_block_ms']:.3f} | {r['blocks_over_one']:.2f} | "
                      f"{r['bound_blas_threads_over_one']:.2f} | {r['blas_threads_over_one']:.2f} | {over_jax} | "
                      f"{r['others_cores']:.2f} |")
-    args.out.mkdir(parents=True, exist_ok=True)
     name = ("threads-busy" if args.busy else "threads") + ("" if args.settle > 0 else "-single-calls")
-    (args.out / f"{name}.md").write_text("\n".join(lines) + "\n")
-    (args.out / f"{name}.json").write_text(json.dumps({"command": command, "rows": rows}, indent=1) + "\n")
+    write_outputs(args.out, name, "\n".join(lines), {"command": command, "rows": rows})
     return rows
 
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from .grid import GRID
 from .load import CpuMeter, load_average
-from .report import write_outputs
+from .report import command_line, write_outputs
 
 __all__ = ["main"]
 
@@ -96,8 +96,10 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=1.0, help="seconds of calls per measurement (default 1)")
     parser.add_argument("--repeats", type=int, default=3, help="measurements of each kind per point (default 3)")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/profile"))
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/profile"),
+                        help="where gil.md and gil.json are written (default benchmarks/results/profile)")
     args = parser.parse_args(argv)
+    command = command_line("benchmarks.gil", argv)
     rows, before = [], load_average()
     for point in [p for p in GRID if p.layer_sizes[0] >= 64]:
         meter, children = CpuMeter().start(), _children_cpu_s()
@@ -115,9 +117,9 @@ def main(argv=None):
               f"x{row['threads_ms'] / row['alone_ms']:.2f}, in a process x{row['processes_ms'] / row['alone_ms']:.2f}"
               f"  (others used {row['others_cores']:.2f} cores)", flush=True)
     lines = ["# Two blocks at once: in two threads (one GIL) or in two processes", "",
-             f"Command: `python -m benchmarks.gil`; load average {before[0]:.2f} at the start, "
+             f"Command: `{command}`; load average {before[0]:.2f} at the start, "
              f"{load_average()[0]:.2f} at the end. The first of two blocks (one BLAS thread), median wall time of its "
-             f"forward and backward pass over {args.seconds:g} s of calls, median of {args.repeats} measurements.", "",
+             f"forward and backward pass over {args.seconds:g} s of calls, the median of {args.repeats} such measurements.", "",
              "| network | alone ms | beside the second, in a thread | in a process | thread / process | others' cores |",
              "|---|---:|---:|---:|---:|---:|"]
     lines += [f"| {r['network']} | {r['alone_ms']:.3f} | x{r['threads_ms'] / r['alone_ms']:.2f} | "

@@ -126,7 +126,14 @@ def run(out):
     return rows
 
 
+def main(argv=None):
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.gpu", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out", metavar="OUTPUT_FOLDER", help="where gpu.md and gpu.json are written")
+    return run(parser.parse_args(argv).out)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python -m benchmarks.gpu OUTPUT_FOLDER")
-    run(sys.argv[1])
+    main()

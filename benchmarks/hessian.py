@@ -36,6 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .report import command_line
+
 __all__ = ["main", "run_grid", "run_training"]
 
 CONFIGS = {
@@ -248,7 +250,7 @@ def main(argv=None):
             runs.append(json.loads(line[5:]))
         else:
             print(line, flush=True)
-    command = "python -m benchmarks.hessian" + "".join(" " + a for a in (argv if argv is not None else sys.argv[1:]))
+    command = command_line("benchmarks.hessian", argv)
     result = {"command": command, "seconds": time.time() - started, "runs": runs}
     partial = args.quick or args.points
     out = args.out or Path("benchmarks/results") / ("partial" if partial else "")

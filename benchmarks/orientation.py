@@ -30,7 +30,7 @@ import numpy as np
 
 from .grid import GRID
 from .load import load_average
-from .report import write_outputs
+from .report import command_line, write_outputs
 from .timing import interleaved, summarise
 
 __all__ = ["products", "main"]
@@ -65,8 +65,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.orientation", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--budget", type=float, default=1.0, help="seconds of rounds per product (default 1)")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/profile"))
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/profile"),
+                        help="where orientation.md and orientation.json are written (default benchmarks/results/profile)")
     args = parser.parse_args(argv)
+    command = command_line("benchmarks.orientation", argv)
     import threadpoolctl
 
     rows, before = [], load_average()
@@ -84,7 +86,7 @@ def main(argv=None):
                 print(f"{point.name:26s} {name:60s} rows {row['rows_ms']:8.3f} ms  columns {row['columns_ms']:8.3f} ms"
                       f"  x{row['columns_over_rows']:.2f}", flush=True)
     lines = ["# Products with the examples as rows or as columns, one BLAS thread", "",
-             f"Command: `python -m benchmarks.orientation`; load average {before[0]:.2f} at the start, "
+             f"Command: `{command}`; load average {before[0]:.2f} at the start, "
              f"{load_average()[0]:.2f} at the end. CPU time, medians; the ratio is the median of the per-round ratios.",
              "", "| network | product | rows ms | columns ms | columns / rows |", "|---|---|---:|---:|---:|"]
     lines += [f"| {r['network']} | {r['product']} | {r['rows_ms']:.3f} | {r['columns_ms']:.3f} | "

@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import argparse
 import resource
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from .report import write_outputs
+from .report import command_line, write_outputs
 
 __all__ = ["profile_point", "main"]
 
@@ -378,7 +377,7 @@ def main(argv=None):
     text = (f"Machine: {info['cpu']}, {info['cores']} cores, NumPy {info['numpy']}, one BLAS thread; load average "
             f"{before[0]:.2f} at the start, {load_average()[0]:.2f} at the end"
             + ("; glibc keeps freed memory (--keep-freed-memory)" if kept else "") + ".")
-    command = "python -m benchmarks.profile" + " ".join([""] + list(argv if argv is not None else sys.argv[1:]))
+    command = command_line("benchmarks.profile", argv)
     md = markdown(records, command, text)
     print(md)
     suffix = "-kept-memory" if kept else ""

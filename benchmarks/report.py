@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-__all__ = ["write_report", "write_outputs", "markdown", "targets", "plot"]
+__all__ = ["write_report", "write_outputs", "command_line", "markdown", "targets", "plot"]
+
+
+def command_line(module, argv=None):
+    """The command that ran ``python -m MODULE`` with ``argv`` (sys.argv[1:] when None), for the outputs."""
+    import sys
+
+    return " ".join(["python -m", module] + list(sys.argv[1:] if argv is None else argv))
 
 
 def write_outputs(out, name, text, data):

@@ -21,7 +21,6 @@ names end in -single-calls).
 from __future__ import annotations
 
 import argparse
-import sys
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from manual_backprop.bound import BoundCost, _cores, _products_flops
 from .contestants import Skip, by_name
 from .grid import GRID, Point, make_problem
 from .load import CpuMeter, busy_core, load_average
-from .report import write_outputs
+from .report import command_line, write_outputs
 from .timing import interleaved, summarise
 
 __all__ = ["main"]
@@ -91,7 +90,7 @@ def main(argv=None):
                   f"x{row['bound_blas_threads_over_one']:.2f}  nn_cost_function x{row['blas_threads_over_one']:.2f}"
                   + ("  / JAX: " + ", ".join(f"{k} {v:.2f}" for k, v in jax.items()) if jax else "")
                   + f"  others used {row['others_cores']:.2f} cores", flush=True)
-    command = "python -m benchmarks.threads" + " ".join([""] + list(argv if argv is not None else sys.argv[1:]))
+    command = command_line("benchmarks.threads", argv)
     lines = [f"# Threads: one block, {cores} blocks on {cores} threads, one block on the BLAS's threads"
              + (" (one core busy)" if args.busy else ""),
              "", f"Command: `{command}`; load average {before[0]:.2f} at the start, {load_average()[0]:.2f} at the end. "

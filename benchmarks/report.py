@@ -215,7 +215,8 @@ def markdown(result):
               "threads wait for each other).", "",
               "| setting | point | target | measured | met | least possible |", "|---|---|---|---:|---|---:|"]
     for setting, network, target, value, met, least in targets(result):
-        lines.append(f"| {setting} | {network} | {target} | {value:.2f} | {'yes' if met else '**no**'} | "
+        measured = f"{value:.3f}" if abs(value) < 100 else f"{value:,.0f}"  # 1.003 does not read as 1.00, "no"
+        lines.append(f"| {setting} | {network} | {target} | {measured} | {'yes' if met else '**no**'} | "
                      f"{'-' if least is None else f'{least:.2f}'} |")
     lines.append("")
     default = result["settings"].get("default")

@@ -339,7 +339,8 @@ class BoundCost:
         with and without --busy).
 
     Calling it with theta_vec (P,) returns J (float) and a new grad_vec (P,), equal to
-    ``nn_cost_function(theta_vec, layer_sizes, X, y, lam)`` to rounding. Float64 only.
+    ``nn_cost_function(theta_vec, layer_sizes, X, y, lam)`` to rounding. It computes in float64:
+    X and theta_vec of another real dtype (float32 included) are converted, never computed in it.
     """
 
     def __init__(self, layer_sizes, X, y, lam=0.0, *, activation="sigmoid", output="sigmoid", blocks="auto",

@@ -44,7 +44,7 @@ import numpy as np
 
 from ._arguments import as_array, as_count, as_layer_sizes, network_arguments, overflow_is_an_error
 from .cost import regularization_cost
-from .unrolling import n_params, theta_shapes
+from .unrolling import length_error, n_params, theta_shapes
 
 
 def theta_views(theta_vec, shapes):
@@ -368,8 +368,7 @@ class BoundCost:
     def __call__(self, theta_vec):
         theta_vec = np.ascontiguousarray(as_array("theta_vec", theta_vec, ndim=1), dtype=np.float64)
         if theta_vec.shape[0] != self.P:
-            raise ValueError(f"theta_vec must have length {self.P} for layer sizes {self.layer_sizes}, "
-                             f"got {theta_vec.shape[0]}")
+            raise length_error(theta_vec.shape[0], self.layer_sizes)
         thetas, m, lam = theta_views(theta_vec, self.shapes), self.m, self.lam
         with blas_threads(self.blas_threads), overflow_is_an_error(self.args._replace(thetas=thetas)):
             first, others = self.blocks[0], self.blocks[1:]

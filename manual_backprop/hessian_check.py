@@ -34,7 +34,7 @@ from ._arguments import as_array, as_count, as_layer_sizes
 from .backprop import nn_cost_function
 from .forward import forward_propagation
 from .hessian import METHODS, hessian_vector_product
-from .unrolling import n_params, reshape, theta_shapes
+from .unrolling import length_error, n_params, reshape, theta_shapes
 
 __all__ = ["check_hessian_vector_products", "HessianCheckReport", "BlockError", "DEFAULT_RTOL", "DEFAULT_EPS"]
 
@@ -174,7 +174,7 @@ def check_hessian_vector_products(theta_vec, layer_sizes, X, y, lam=0.0, *, acti
     theta_vec = as_array("theta_vec", theta_vec, ndim=1).astype(np.float64)
     P = n_params(layer_sizes)
     if theta_vec.size != P:
-        raise ValueError(f"theta_vec must have length {P} for layer sizes {layer_sizes}, got {theta_vec.size}")
+        raise length_error(theta_vec.size, layer_sizes)
     if hvp is None:
         def hvp(v):
             return hessian_vector_product(theta_vec, layer_sizes, X, y, lam, v, **kwargs, method=method)

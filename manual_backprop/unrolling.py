@@ -106,8 +106,15 @@ def reshape(theta_vec, layer_sizes):
     theta_vec = as_array("theta_vec", theta_vec, ndim=1, allow_complex=True)
     sizes = [rows * cols for rows, cols in shapes]
     if theta_vec.shape[0] != sum(sizes):
-        terms = " + ".join(f"{rows}*{cols}" for rows, cols in shapes)
-        raise ValueError(f"theta_vec must have length {sum(sizes)} (= {terms} for layer sizes "
-                         f"{as_layer_sizes(layer_sizes)}), got {theta_vec.shape[0]}")
+        raise length_error(theta_vec.shape[0], layer_sizes)
     blocks = np.split(theta_vec, np.cumsum(sizes)[:-1])
     return [block.reshape(shape, order="F").copy() for block, shape in zip(blocks, shapes)]
+
+
+def length_error(length, layer_sizes):
+    """The ValueError for a theta_vec of ``length`` entries where ``layer_sizes`` needs
+    P = sum_l s_{l+1} (s_l + 1): the expected length, its terms, and the length given."""
+    shapes = theta_shapes(layer_sizes)
+    terms = " + ".join(f"{rows}*{cols}" for rows, cols in shapes)
+    return ValueError(f"theta_vec must have length {n_params(layer_sizes)} (= {terms} for layer sizes "
+                      f"{as_layer_sizes(layer_sizes)}), got {length}")

@@ -1,6 +1,7 @@
 """The bound cost function (manual_backprop.bound): nn_cost_function's numbers, from kept arrays."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -44,7 +45,8 @@ def test_network_bind_is_the_bound_cost_function_of_that_network():
 
 def test_a_theta_vec_of_the_wrong_length_is_refused_naming_the_length_expected():
     bound = BoundCost((3, 5, 3), np.zeros((4, 3)), [0, 1, 2, 0])
-    with pytest.raises(ValueError, match="theta_vec must have length 38"):
+    message = "theta_vec must have length 38 (= 5*4 + 3*6 for layer sizes (3, 5, 3)), got 37"
+    with pytest.raises(ValueError, match=re.escape(message) + "$"):
         bound(np.zeros(37))
 
 

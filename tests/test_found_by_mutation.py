@@ -127,7 +127,7 @@ def test_a_hessian_check_refuses_an_h_v_it_cannot_judge_instead_of_passing_it(hv
 
 
 @pytest.mark.parametrize("theta_vec, error, message", [
-    (small_network()[0][:17], ValueError, r"theta_vec must have length 21 for layer sizes \(3, 4, 1\), got 17"),
+    (small_network()[0][:17], ValueError, r"theta_vec must have length 21 \(= 4\*4 \+ 1\*5 for layer sizes \(3, 4, 1\)\), got 17"),
     (small_network()[0] + 0j, TypeError, "theta_vec must be an array of real numbers, got dtype complex128"),
 ], ids=["too short", "complex"])
 def test_a_hessian_check_refuses_a_theta_vec_that_does_not_fit_by_name(theta_vec, error, message):
